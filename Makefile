@@ -1,0 +1,65 @@
+# Two commands matter: `make run` (the tracker, embedded SQLite) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null)
+STAMP := $(VENV)/.installed
+PG := scripts/postgres-test-server.sh
+PYTEST_ARGS ?=
+
+.PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
+        bench-understanding eval airflow-dev clean db-upgrade
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
+	@uv venv -q --allow-existing -p $(PYTHON) $(VENV)
+	uv pip install -q -p $(VENV) -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## The tracker at http://127.0.0.1:8000 with sample news loaded and live collection.
+run: $(STAMP)
+	$(BIN)/nba-tracker serve --demo
+
+db-upgrade: $(STAMP)
+	$(BIN)/nba-tracker db upgrade
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench airflow
+	$(BIN)/ruff format --check src tests bench airflow
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## Every test: lint, types, unit, PostgreSQL, moto, browser, Airflow, Terraform, reliability.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory lint typecheck
+	@scripts/test-setup.sh
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest $(PYTEST_ARGS)
+
+pytest: $(STAMP)
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-reliability: $(STAMP)
+	@scripts/test-setup.sh
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest tests/reliability $(PYTEST_ARGS)
+
+eval: $(STAMP)
+	$(BIN)/python bench/eval_understanding.py
+
+bench: bench-ingest bench-understanding bench-api
+
+bench-ingest: $(STAMP)
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_ingest.py
+
+bench-understanding: $(STAMP)
+	$(BIN)/python bench/bench_understanding.py
+
+bench-api: $(STAMP)
+	@scripts/test-setup.sh
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_api.py
+
+clean:
+	rm -rf $(VENV) .venvs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,180 @@
+"""``nba-tracker``: run the tracker, collect, inspect a feed, migrate, operate AWS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nba_tracker.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="NBA Trade Tracker: every trade, signing and waiver from public feeds.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic's message names the bad variable
+        raise _fail(f"invalid configuration: {exc}", 2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema and load teams and players."""
+    from nba_tracker.store.engine import make_engine
+    from nba_tracker.store.migrate import current_revision, prepare_database
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        counts = prepare_database(engine)
+        console.print(
+            f"database at revision [bold]{current_revision(engine)}[/]; "
+            f"{counts['teams']} teams, {counts['players']} players"
+        )
+    except Exception as exc:
+        raise _fail(f"migration failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def scrape(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Feed URL or file to read instead of the registry."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Run one collection and print what each feed gave."""
+    from nba_tracker.ingest.pipeline import Collector
+    from nba_tracker.ingest.registry import FeedConfigError, spec_for_location
+    from nba_tracker.observability import configure_logging
+    from nba_tracker.store.engine import make_engine, make_sessionmaker
+    from nba_tracker.store.migrate import prepare_database
+
+    settings = _settings()
+    configure_logging(settings.log_level if not json_output else "ERROR", json_output=False)
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        specs = [spec_for_location(s) for s in source] if source else None
+        collector = Collector(settings, make_sessionmaker(engine))
+        report = asyncio.run(collector.run(specs, trigger="cli"))
+    except FeedConfigError as exc:
+        raise _fail(str(exc), 2) from None
+    finally:
+        engine.dispose()
+    if json_output:
+        sys.stdout.write(json.dumps(report.to_dict(), default=str) + "\n")
+    else:
+        _print_report(report)
+    if report.all_failed:
+        raise typer.Exit(1)
+
+
+def _print_report(report: object) -> None:
+    from nba_tracker.ingest.pipeline import CollectionReport
+
+    assert isinstance(report, CollectionReport)
+    table = Table(title=f"Collection run {report.run_id}")
+    for col, justify in (("feed", "left"), ("fetched", "right"), ("new", "right"),
+                         ("duplicate", "right"), ("status", "left"), ("time", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for f in report.feeds:
+        status = {"ok": "[green]ok[/]", "not_modified": "[cyan]not modified[/]"}.get(
+            f.status, f"[red]failed[/]: {f.error}"
+        )
+        if f.warning and f.status == "ok":
+            status += f" [yellow]({f.warning})[/]"
+        table.add_row(f.name, str(f.fetched), str(f.new), str(f.duplicate), status, f"{f.seconds:.2f}s")
+    t = report.totals
+    table.add_section()
+    table.add_row("total", str(t["fetched"]), str(t["new"]), str(t["duplicate"]),
+                  f"{t['failed']} failed", "")
+    console.print(table)
+
+
+@app.command()
+def parse(
+    location: Annotated[str, typer.Argument(help="Feed file path or URL.")],
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
+) -> None:
+    """Show what the tracker makes of a feed's items. Writes nothing."""
+    from nba_tracker.domain.analysis import analyze
+    from nba_tracker.ingest.fetch import Validators, fetch_all
+    from nba_tracker.ingest.parse import FeedParseError, parse_feed
+    from nba_tracker.ingest.pipeline import fetch_options
+    from nba_tracker.ingest.registry import spec_for_location
+
+    settings = _settings()
+    spec = spec_for_location(location)
+    [result] = asyncio.run(fetch_all([(spec, Validators())], fetch_options(settings)))
+    if not result.ok:
+        raise _fail(f"cannot read {location}: {result.error}")
+    try:
+        feed = parse_feed(result.body or b"", datetime.now(UTC), settings.max_items_per_feed)
+    except FeedParseError as exc:
+        raise _fail(f"cannot read {location}: {exc}") from None
+    rows = []
+    for item in feed.items:
+        row = {
+            "id": item.uid,
+            "title": item.title,
+            "link": item.url,
+            "published_at": item.published_at.isoformat().replace("+00:00", "Z"),
+            "published_estimated": item.published_estimated,
+            "summary": item.summary,
+            **analyze(item.title, item.summary).to_json_dict(),
+        }
+        rows.append(row)
+    if json_output:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=feed.title or location)
+    for col in ("published", "category", "status", "teams", "title"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(str(row["published_at"])[:16], str(row["category"]), str(row["status"] or ""),
+                      ",".join(row["teams"]), str(row["title"]))
+    console.print(table)
+
+
+def _mount_optional() -> None:
+    """Command groups that live in their own packages."""
+    from nba_tracker.ops.commands import app as ops_app
+
+    app.add_typer(ops_app, name="ops")
+
+
+_mount_optional()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Plain text from the HTML fragments feeds put in titles and descriptions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "li", "ul", "ol", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
+_WS = re.compile(r"\s+")
+# Feeds append boilerplate such as "The post X appeared first on Y." or "[…]".
+_TRAILERS = re.compile(
+    r"(?:\s*The post .{1,300}? appeared first on .{1,120}?\.?\s*$)|(?:\s*\[(?:…|\.\.\.|&#8230;)\]\s*$)",
+    re.IGNORECASE,
+)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self._skip_depth:
+            self._skip_depth -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str | None, max_chars: int | None = None) -> str:
+    """Tags removed, entities decoded, whitespace collapsed; bounded by ``max_chars``."""
+    if not fragment:
+        return ""
+    if "<" in fragment or "&" in fragment:
+        parser = _TextCollector()
+        parser.feed(fragment)
+        parser.close()
+        text = "".join(parser.parts)
+    else:
+        text = fragment
+    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+    text = _WS.sub(" ", text).strip()
+    text = _TRAILERS.sub("", text).strip()
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return text
+
+
+_KEY_DROP = re.compile(r"[^\w\s-]")
+
+
+def name_key(name: str) -> str:
+    """Accent-, case- and punctuation-insensitive key: "Luka Dončić" == "luka doncic"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    cleaned = _KEY_DROP.sub("", ascii_only.replace("-", " ").lower())
+    return _WS.sub(" ", cleaned).strip()

@@ -1,0 +1,1 @@
+"""From feeds to stored articles: registry → fetch → parse → pipeline."""

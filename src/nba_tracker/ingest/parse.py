@@ -1,0 +1,163 @@
+"""Feed bytes → clean items, on feedparser (RSS 0.9x/1.0/2.0, Atom).
+
+Plain text, UTC dates, canonical links and an id that is the same in every process and
+on every machine (sha256, never Python's per-process ``hash``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+
+from nba_tracker.domain.text import html_to_text
+
+MAX_TITLE_CHARS = 500
+MAX_SUMMARY_CHARS = 4000
+# A date more than this far in the future is a feed's mistake, not news from tomorrow.
+FUTURE_TOLERANCE = timedelta(hours=6)
+
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|icid|ncid|sr_share|"
+    r"soc_src|soc_trk|_ga|_gl|spm|ref|ref_src|ref_url|rss|xtor|taid|guccounter|igshid|"
+    r"partner|src|campaign|cid|yptr|s_cid)$",
+    re.IGNORECASE,
+)
+# The internal subset of a DOCTYPE is where entity bombs and external entities live;
+# real feeds never declare entities, so any declaration is refused before parsing.
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<(?:rss|feed|rdf:RDF|channel)\b", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html)\b", re.IGNORECASE)
+
+
+class FeedParseError(Exception):
+    """The body is not a feed we can read; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    uid: str
+    url: str
+    title: str
+    summary: str
+    published_at: datetime
+    published_estimated: bool
+    guid: str | None = None
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    items: list[ParsedItem] = field(default_factory=list)
+    warning: str | None = None
+    skipped: int = 0
+
+
+def canonical_url(url: str) -> str:
+    """Scheme and host lower-cased, default port, fragment and tracking parameters dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def stable_id(guid: str | None, link: str) -> str:
+    """The article's id: from the GUID when the feed gives one, else the canonical link."""
+    basis = f"guid:{guid.strip()}" if guid and guid.strip() else f"url:{link}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+
+def _entry_datetime(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            # feedparser has already applied the zone (EST, +0000, Z …): this struct is UTC.
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    return None
+
+
+def check_safe_xml(body: bytes) -> None:
+    """Refuse entity declarations (billion laughs, XXE) and HTML pages before parsing."""
+    root = _ROOT_START.search(body, 0, 1 << 20)
+    prolog = body[: root.start()] if root else body[: 1 << 16]
+    if _ENTITY_DECL.search(prolog):
+        raise FeedParseError(
+            "refused: the document declares XML entities (entity expansion or external "
+            "entity references are never needed by a feed)"
+        )
+    if not root and _HTML_START.search(body[:4096]):
+        raise FeedParseError("not a feed: the server sent an HTML page")
+
+
+def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> ParsedFeed:
+    if not body or not body.strip():
+        raise FeedParseError("empty response body")
+    check_safe_xml(body)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    version = parsed.get("version") or ""
+    entries = parsed.get("entries") or []
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not version and not entries:
+        reason = _short(problem) if problem else "no RSS or Atom content found"
+        raise FeedParseError(f"not a readable feed: {reason}")
+    feed = ParsedFeed(title=html_to_text(parsed.feed.get("title", ""), MAX_TITLE_CHARS))
+    if problem is not None:
+        # Recoverable (wrong declared encoding, an undefined entity…): the items still land,
+        # and the source's health records what was wrong.
+        feed.warning = f"parsed with errors: {_short(problem)}"
+    seen: set[str] = set()
+    for entry in entries[:max_items]:
+        item = _item(entry, fetched_at)
+        if item is None or item.uid in seen:
+            feed.skipped += 1
+            continue
+        seen.add(item.uid)
+        feed.items.append(item)
+    feed.skipped += max(0, len(entries) - max_items)
+    return feed
+
+
+def _item(entry: Any, fetched_at: datetime) -> ParsedItem | None:
+    guid = entry.get("id") or None
+    link = entry.get("link") or (guid if guid and guid.startswith(("http://", "https://")) else None)
+    if not link or not link.startswith(("http://", "https://")):
+        return None
+    title = html_to_text(entry.get("title"), MAX_TITLE_CHARS)
+    summary_html = entry.get("summary") or ""
+    if not summary_html and entry.get("content"):
+        summary_html = entry["content"][0].get("value", "")
+    summary = html_to_text(summary_html, MAX_SUMMARY_CHARS)
+    if not title:
+        if not summary:
+            return None
+        title = html_to_text(summary, 120)
+    url = canonical_url(link)
+    published = _entry_datetime(entry)
+    estimated = published is None or published > fetched_at + FUTURE_TOLERANCE
+    return ParsedItem(
+        uid=stable_id(guid, url),
+        url=url,
+        title=title,
+        summary=summary,
+        published_at=fetched_at if estimated or published is None else published,
+        published_estimated=estimated,
+        guid=guid,
+    )
+
+
+def _short(exc: BaseException | Any) -> str:
+    text = str(getattr(exc, "getMessage", lambda: exc)()) if exc else ""
+    return (text or type(exc).__name__)[:200]

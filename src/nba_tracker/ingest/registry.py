@@ -1,0 +1,102 @@
+"""The feeds the tracker reads: built-in defaults, overridable by a TOML file.
+
+```toml
+[[feeds]]
+name = "ESPN NBA"
+url = "https://www.espn.com/espn/rss/nba/news"
+enabled = false          # keep the default list but switch this one off
+
+[[feeds]]
+name = "My local file"
+url = "/srv/feeds/team.xml"   # a path or file:// URL works offline
+```
+A file that sets ``replace_defaults = true`` at the top replaces the list instead of
+amending it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    name: str
+    url: str
+    enabled: bool = True
+
+    @property
+    def is_local(self) -> bool:
+        return is_local_location(self.url)
+
+
+DEFAULT_FEEDS: tuple[FeedSpec, ...] = (
+    FeedSpec("ESPN NBA", "https://www.espn.com/espn/rss/nba/news"),
+    FeedSpec("RealGM Wiretap", "https://basketball.realgm.com/rss/wiretap/0/0.xml"),
+    FeedSpec("Hoops Rumors", "https://www.hoopsrumors.com/feed"),
+    FeedSpec("HoopsHype Rumors", "https://hoopshype.com/rumors/feed/"),
+    FeedSpec("CBS Sports NBA", "https://www.cbssports.com/rss/headlines/nba/"),
+    FeedSpec("Yahoo Sports NBA", "https://sports.yahoo.com/nba/rss/"),
+    FeedSpec("SB Nation NBA", "https://www.sbnation.com/rss/nba/index.xml"),
+    FeedSpec("The Ringer NBA", "https://www.theringer.com/rss/nba/index.xml"),
+    FeedSpec("Reddit r/nba", "https://www.reddit.com/r/nba/.rss"),
+    FeedSpec(
+        "Google News NBA transactions",
+        "https://news.google.com/rss/search?q=NBA+(trade+OR+signs+OR+waived+OR+extension)"
+        "&hl=en-US&gl=US&ceid=US:en",
+    ),
+)
+
+
+class FeedConfigError(ValueError):
+    """The feeds file cannot be used; says which entry and why."""
+
+
+def is_local_location(location: str) -> bool:
+    scheme = urlparse(location).scheme.lower()
+    return scheme in {"", "file"} or (len(scheme) == 1 and location[1:3] in {":\\", ":/"})
+
+
+def spec_for_location(location: str) -> FeedSpec:
+    """A feed given on the command line: its name is the file name or host + path."""
+    if is_local_location(location):
+        return FeedSpec(Path(location.removeprefix("file://")).name or location, location)
+    parsed = urlparse(location)
+    return FeedSpec(f"{parsed.netloc}{parsed.path}".rstrip("/")[:100], location)
+
+
+def load_feeds(path: Path | None = None) -> list[FeedSpec]:
+    """The default feeds, amended (or replaced) by the TOML file at ``path``."""
+    feeds = {f.name: f for f in DEFAULT_FEEDS}
+    if path is None:
+        return list(feeds.values())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FeedConfigError(f"cannot read feeds file {path}: {exc}") from exc
+    if data.get("replace_defaults"):
+        feeds = {}
+    entries = data.get("feeds", [])
+    if not isinstance(entries, list):
+        raise FeedConfigError(f"{path}: 'feeds' must be an array of tables ([[feeds]])")
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise FeedConfigError(f"{path}: feed #{index} needs a name")
+        name = entry["name"].strip()
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise FeedConfigError(f"{path}: feed {name!r}: enabled must be true or false")
+        url = entry.get("url")
+        if url is None and name in feeds:
+            feeds[name] = replace(feeds[name], enabled=enabled)
+            continue
+        if not isinstance(url, str) or not url.strip():
+            raise FeedConfigError(f"{path}: feed {name!r} needs a url")
+        scheme = urlparse(url).scheme.lower()
+        if not is_local_location(url) and scheme not in {"http", "https"}:
+            raise FeedConfigError(f"{path}: feed {name!r}: only http(s) URLs and files are read")
+        feeds[name] = FeedSpec(name, url.strip(), enabled)
+    return list(feeds.values())

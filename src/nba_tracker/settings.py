@@ -1,0 +1,70 @@
+"""One Settings object: environment variables (prefix ``NBA_TRACKER_``) or a ``.env`` file.
+
+On AWS the ECS task definition injects the database URL and API token from Secrets
+Manager / SSM as environment variables, so the application reads them the same way
+everywhere and never needs AWS credentials to start.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    data_dir = Path(user_data_dir("nba-tracker", appauthor=False))
+    return f"sqlite:///{data_dir / 'nba-tracker.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NBA_TRACKER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: str = Field("local", description="local, dev or prod; names AWS resources and metrics.")
+    database_url: SecretStr = Field(default_factory=lambda: SecretStr(default_database_url()))
+    feeds_file: Path | None = Field(None, description="TOML file overriding the default feeds.")
+
+    # Collection
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    fetch_concurrency: int = 16
+    fetch_retries: int = 2
+    max_items_per_feed: int = 1000
+    collect_interval_seconds: int = 300
+    user_agent: str = "NBATradeTracker/0.1 (+https://github.com/nba-tracker/nba-tracker)"
+
+    # API
+    api_token: SecretStr | None = None
+    log_level: str = "INFO"
+    cache_ttl_seconds: float = 300.0
+
+    # Database guards: a lock or a stuck statement never makes a request or a
+    # collection wait forever.
+    db_statement_timeout_ms: int = 15_000
+    db_lock_timeout_ms: int = 5_000
+    db_pool_size: int = 10
+
+    # Japanese edition
+    translator: str = "none"
+    translate_terminology: str = "nba-tracker-terms"
+
+    @field_validator("fetch_timeout")
+    @classmethod
+    def _positive_timeout(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("fetch_timeout must be positive")
+        return value
+
+    @property
+    def database_url_plain(self) -> str:
+        return self.database_url.get_secret_value()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Persistence: engine/session, models, migrations, reference data, reads and writes."""

@@ -1,0 +1,174 @@
+"""The tracker's tables. Relationships are ``lazy="raise"``: nothing loads behind a query's back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from nba_tracker.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)  # NBA id
+    abbreviation: Mapped[str] = mapped_column(String(3), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    city: Mapped[str] = mapped_column(String(100))
+    nickname: Mapped[str] = mapped_column(String(100))
+
+
+class Player(Base):
+    __tablename__ = "players"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # Players a transaction names before any list knows them have no NBA id yet.
+    nba_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Story(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    headline: Mapped[str] = mapped_column(Text)
+    first_reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    article_count: Mapped[int] = mapped_column(Integer, default=1)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story", lazy="raise")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_published_id", "published_at", "id"),
+        Index("ix_articles_category_published", "category", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # Stable across processes and machines: sha256 of the GUID, else of the canonical link.
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    category: Mapped[str] = mapped_column(String(20), default="Other")
+    status: Mapped[str | None] = mapped_column(String(20))
+    assets: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+    title_ja: Mapped[str | None] = mapped_column(Text)
+    summary_ja: Mapped[str | None] = mapped_column(Text)
+    translation_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    translation_error: Mapped[str | None] = mapped_column(Text)
+    translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    source: Mapped[Source] = relationship(lazy="raise")
+    story: Mapped[Story | None] = relationship(back_populates="articles", lazy="raise")
+    teams: Mapped[list[Team]] = relationship(secondary="article_teams", lazy="raise")
+    players: Mapped[list[Player]] = relationship(secondary="article_players", lazy="raise")
+
+
+class ArticleTeam(Base):
+    __tablename__ = "article_teams"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ArticlePlayer(Base):
+    __tablename__ = "article_players"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ScrapeRun(Base):
+    __tablename__ = "scrape_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trigger: Mapped[str] = mapped_column(String(20), default="cli")
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    feeds: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class DataVersion(Base):
+    """One row whose counter moves whenever a collection stores something: every API
+    process compares it to invalidate its read cache, whichever process collected."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

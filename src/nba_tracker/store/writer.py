@@ -1,0 +1,287 @@
+"""Write one feed's new articles, with their team, player and story links, in the
+caller's transaction. Inserts skip what exists (by id or canonical URL) so two
+collections racing on the same items store each once and fail neither."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from nba_tracker.domain.analysis import Analysis
+from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.stories import STORY_WINDOW, StoryCandidate, find_story, merge_status
+from nba_tracker.domain.text import name_key
+from nba_tracker.ingest.parse import ParsedItem
+from nba_tracker.store.models import (
+    Article,
+    ArticlePlayer,
+    ArticleTeam,
+    Player,
+    Source,
+    Story,
+    Team,
+)
+from nba_tracker.store.reference import dialect_insert
+
+INSERT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class AnalyzedItem:
+    item: ParsedItem
+    analysis: Analysis
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    new: int
+    duplicate: int
+    new_article_ids: tuple[int, ...] = ()
+
+
+def store_items(
+    session: Session, source: Source, items: Sequence[AnalyzedItem], fetched_at: datetime
+) -> WriteResult:
+    if not items:
+        return WriteResult(0, 0)
+    existing = _existing_uids_and_urls(session, items)
+    fresh = [a for a in items if a.item.uid not in existing and a.item.url not in existing]
+    inserted: dict[str, int] = {}
+    for start in range(0, len(fresh), INSERT_CHUNK):
+        chunk = fresh[start : start + INSERT_CHUNK]
+        rows = [_article_row(a, source.id, fetched_at) for a in chunk]
+        stmt = dialect_insert(session, Article).values(rows).on_conflict_do_nothing()
+        for article_id, uid in session.execute(stmt.returning(Article.id, Article.uid)):
+            inserted[uid] = article_id
+    new_items = [a for a in fresh if a.item.uid in inserted]
+    if new_items:
+        _link_teams(session, new_items, inserted)
+        _link_players(session, new_items, inserted)
+        _assign_stories(session, new_items, inserted, source.name)
+    return WriteResult(
+        new=len(inserted),
+        duplicate=len(items) - len(inserted),
+        new_article_ids=tuple(inserted.values()),
+    )
+
+
+def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
+    uids = [a.item.uid for a in items]
+    urls = [a.item.url for a in items]
+    found: set[str] = set()
+    for start in range(0, len(items), INSERT_CHUNK):
+        found.update(
+            session.scalars(select(Article.uid).where(Article.uid.in_(uids[start : start + INSERT_CHUNK])))
+        )
+        found.update(
+            session.scalars(select(Article.url).where(Article.url.in_(urls[start : start + INSERT_CHUNK])))
+        )
+    return found
+
+
+def _article_row(a: AnalyzedItem, source_id: int, fetched_at: datetime) -> dict[str, Any]:
+    analysis = a.analysis
+    picks = [p for p in analysis.to_json_dict().get("picks", [])]
+    return {
+        "uid": a.item.uid,
+        "source_id": source_id,
+        "url": a.item.url,
+        "title": a.item.title,
+        "summary": a.item.summary,
+        "published_at": a.item.published_at,
+        "published_estimated": a.item.published_estimated,
+        "fetched_at": fetched_at,
+        "category": str(analysis.category),
+        "status": str(analysis.status) if analysis.status else None,
+        "assets": {"picks": picks} if picks else None,
+        "translation_status": "pending",
+    }
+
+
+def _team_ids(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Team.abbreviation, Team.id)).tuples().all())
+
+
+def _link_teams(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
+    team_ids = _team_ids(session)
+    rows = [
+        {"article_id": ids[a.item.uid], "team_id": team_ids[abbr]}
+        for a in items
+        for abbr in dict.fromkeys(a.analysis.teams)
+        if abbr in team_ids
+    ]
+    if rows:
+        session.execute(dialect_insert(session, ArticleTeam).values(rows).on_conflict_do_nothing())
+
+
+def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
+    mentions = {(m.name, m.nba_id) for a in items for m in a.analysis.players}
+    if not mentions:
+        return
+    player_ids = _resolve_players(session, mentions)
+    rows = []
+    for a in items:
+        for m in a.analysis.players:
+            pid = player_ids.get((m.name, m.nba_id))
+            if pid is not None:
+                rows.append({"article_id": ids[a.item.uid], "player_id": pid})
+    if rows:
+        unique = list({(r["article_id"], r["player_id"]): r for r in rows}.values())
+        session.execute(dialect_insert(session, ArticlePlayer).values(unique).on_conflict_do_nothing())
+
+
+def _resolve_players(
+    session: Session, mentions: set[tuple[str, int | None]]
+) -> dict[tuple[str, int | None], int]:
+    """Map each mention to a players row; a name no list knows yet gets a row without an
+    NBA id, which ``seed_reference_data`` links once nba_api learns the player."""
+    known_ids = {nba_id for _, nba_id in mentions if nba_id is not None}
+    by_nba = dict(
+        session.execute(select(Player.nba_id, Player.id).where(Player.nba_id.in_(known_ids))).tuples()
+    ) if known_ids else {}
+    unknown_keys = {name_key(name): name for name, nba_id in mentions if nba_id is None}
+    by_key: dict[str, int] = {}
+    if unknown_keys:
+        for pid, key in session.execute(
+            select(Player.id, Player.name_key)
+            .where(Player.name_key.in_(unknown_keys))
+            .order_by(Player.nba_id.is_(None), Player.id)
+        ):
+            by_key.setdefault(key, pid)
+        missing = [k for k in unknown_keys if k not in by_key]
+        if missing:
+            stmt = dialect_insert(session, Player).values(
+                [{"full_name": unknown_keys[k], "name_key": k, "is_active": True} for k in missing]
+            )
+            for pid, key in session.execute(stmt.returning(Player.id, Player.name_key)):
+                by_key[key] = pid
+    result: dict[tuple[str, int | None], int] = {}
+    for name, nba_id in mentions:
+        pid = by_nba.get(nba_id) if nba_id is not None else by_key.get(name_key(name))
+        if pid is not None:
+            result[(name, nba_id)] = pid
+    return result
+
+
+def _assign_stories(
+    session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int], source_name: str
+) -> None:
+    """Each transaction article joins the story it reports, or starts one."""
+    transactions = [a for a in items if str(a.analysis.category) != "Other"]
+    if not transactions:
+        return
+    earliest = min(a.item.published_at for a in transactions) - STORY_WINDOW
+    categories = {str(a.analysis.category) for a in transactions}
+    candidates = _story_candidates(session, earliest, categories, exclude=set(ids.values()))
+    for a in sorted(transactions, key=lambda x: x.item.published_at):
+        analysis = a.analysis
+        mine = StoryCandidate(
+            key=ids[a.item.uid],
+            category=analysis.category,
+            status=analysis.status,
+            teams=frozenset(analysis.teams),
+            players=frozenset(m.name for m in analysis.players),
+            published_at=a.item.published_at,
+            title=a.item.title,
+            source=source_name,
+        )
+        story_id = find_story(mine, candidates.values())
+        if story_id is None:
+            story = Story(
+                category=str(analysis.category),
+                status=str(analysis.status) if analysis.status else None,
+                headline=a.item.title,
+                first_reported_at=a.item.published_at,
+                last_reported_at=a.item.published_at,
+                article_count=1,
+            )
+            session.add(story)
+            session.flush()
+            story_id = story.id
+        else:
+            _extend_story(session, int(story_id), a)
+        session.execute(update(Article).where(Article.id == mine.key).values(story_id=story_id))
+        candidates[story_id] = _with_key(mine, story_id)
+
+
+def _with_key(c: StoryCandidate, key: int) -> StoryCandidate:
+    return replace(c, key=key)
+
+
+def _extend_story(session: Session, story_id: int, a: AnalyzedItem) -> None:
+    story = session.get(Story, story_id, with_for_update=True)
+    if story is None:
+        return
+    new_status = merge_status(_status(story.status), a.analysis.status)
+    story.status = str(new_status) if new_status else None
+    story.article_count += 1
+    if a.item.published_at < story.first_reported_at:
+        story.first_reported_at = a.item.published_at
+        story.headline = a.item.title
+    story.last_reported_at = max(story.last_reported_at, a.item.published_at)
+
+
+def _status(value: str | None) -> Status | None:
+    return Status(value) if value else None
+
+
+def _story_candidates(
+    session: Session, since: datetime, categories: set[str], exclude: set[int]
+) -> dict[int, StoryCandidate]:
+    """Stories of the same categories reported recently, keyed by story id, described by
+    the union of their articles' teams and players."""
+    rows = session.execute(
+        select(Article.id, Article.story_id, Article.category, Article.status,
+               Article.published_at, Article.title, Source.name)
+        .join(Source, Source.id == Article.source_id)
+        .where(
+            Article.published_at >= since,
+            Article.category.in_(categories),
+            Article.story_id.is_not(None),
+        )
+    ).all()
+    rows = [r for r in rows if r.id not in exclude]
+    if not rows:
+        return {}
+    article_ids = [r.id for r in rows]
+    teams: dict[int, set[str]] = {}
+    players: dict[int, set[str]] = {}
+    for start in range(0, len(article_ids), INSERT_CHUNK):
+        part = article_ids[start : start + INSERT_CHUNK]
+        for aid, abbr in session.execute(
+            select(ArticleTeam.article_id, Team.abbreviation)
+            .join(Team, Team.id == ArticleTeam.team_id)
+            .where(ArticleTeam.article_id.in_(part))
+        ):
+            teams.setdefault(aid, set()).add(abbr)
+        for aid, pname in session.execute(
+            select(ArticlePlayer.article_id, Player.full_name)
+            .join(Player, Player.id == ArticlePlayer.player_id)
+            .where(ArticlePlayer.article_id.in_(part))
+        ):
+            players.setdefault(aid, set()).add(pname)
+    out: dict[int, StoryCandidate] = {}
+    for r in sorted(rows, key=lambda x: x.published_at):
+        story_id = int(r.story_id)
+        prev = out.get(story_id)
+        cand = StoryCandidate(
+            key=story_id,
+            category=_category(r.category),
+            status=_status(r.status),
+            teams=frozenset(teams.get(r.id, set())) | (prev.teams if prev else frozenset()),
+            players=frozenset(players.get(r.id, set())) | (prev.players if prev else frozenset()),
+            published_at=prev.published_at if prev else r.published_at,
+            title=prev.title if prev else r.title,
+            source=r.name,
+        )
+        out[story_id] = cand
+    return out
+
+
+def _category(value: str) -> Category:
+    return Category(value)
