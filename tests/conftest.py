@@ -109,3 +109,73 @@ def postgres_url() -> str:
     if not url:
         unavailable("NBA_TRACKER_TEST_PG_URL is not set (make test starts PostgreSQL)")
     return str(url)
+
+
+# --- Databases: every store test runs on SQLite and on PostgreSQL -----------------
+
+PG_TEMPLATE = "nbt_template"
+
+
+@pytest.fixture(scope="session")
+def prepared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from nba_tracker.settings import Settings
+    from nba_tracker.store.engine import make_engine
+    from nba_tracker.store.migrate import prepare_database
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = make_engine(Settings(), f"sqlite:///{path}")
+    prepare_database(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def prepared_postgres(postgres_url: str) -> str:
+    """A migrated, seeded database used as the template for each test's database."""
+    from sqlalchemy import create_engine, text
+
+    from nba_tracker.settings import Settings
+    from nba_tracker.store.engine import make_engine, normalize_url
+    from nba_tracker.store.migrate import prepare_database
+
+    admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{PG_TEMPLATE}"'))
+    except Exception as exc:
+        unavailable(f"cannot reach PostgreSQL at the test URL: {type(exc).__name__}")
+    finally:
+        admin.dispose()
+    from sqlalchemy.engine import make_url
+
+    url = make_url(normalize_url(postgres_url)).set(database=PG_TEMPLATE)
+    engine = make_engine(Settings(), url.render_as_string(hide_password=False))
+    prepare_database(engine)
+    engine.dispose()
+    return PG_TEMPLATE
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, seeded, empty-of-news database on each backend."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("prepared_sqlite")
+        target = tmp_path / "tracker.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    from tests.support.databases import postgres_from_template
+
+    admin = request.getfixturevalue("postgres_url")
+    template_name = request.getfixturevalue("prepared_postgres")
+    with postgres_from_template(admin, template_name) as url:
+        yield url
+
+
+@pytest.fixture
+def feed_server() -> Iterator[object]:
+    from tests.support.feed_server import FeedServer
+
+    with FeedServer() as server:
+        yield server

@@ -110,7 +110,7 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if not version and not entries:
+    if not entries and (problem is not None or not version):
         reason = _short(problem) if problem else "no RSS or Atom content found"
         raise FeedParseError(f"not a readable feed: {reason}")
     feed = ParsedFeed(title=html_to_text(parsed.feed.get("title", ""), MAX_TITLE_CHARS))

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nba_tracker.ingest.registry import DEFAULT_FEEDS, FeedConfigError, load_feeds, spec_for_location
+
+
+def test_defaults_cover_the_major_outlets() -> None:
+    names = " ".join(f.name for f in DEFAULT_FEEDS)
+    assert len(DEFAULT_FEEDS) >= 8
+    for outlet in ("ESPN", "RealGM", "Hoops Rumors", "CBS", "Yahoo", "Reddit", "Google News"):
+        assert outlet in names
+    assert all(f.url.startswith("https://") for f in DEFAULT_FEEDS)
+
+
+def test_file_disables_a_default_and_adds_a_local_feed(tmp_path: Path) -> None:
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text(
+        '[[feeds]]\nname = "ESPN NBA"\nenabled = false\n\n'
+        '[[feeds]]\nname = "Local"\nurl = "/srv/feed.xml"\n'
+    )
+    feeds = {f.name: f for f in load_feeds(cfg)}
+    assert feeds["ESPN NBA"].enabled is False
+    assert feeds["Local"].is_local
+
+
+def test_replace_defaults(tmp_path: Path) -> None:
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text('replace_defaults = true\n[[feeds]]\nname = "Only"\nurl = "https://x.example/rss"\n')
+    assert [f.name for f in load_feeds(cfg)] == ["Only"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[feeds]]\nurl = 'https://x'\n", "needs a name"),
+        ("[[feeds]]\nname = 'X'\n", "needs a url"),
+        ("[[feeds]]\nname = 'X'\nurl = 'ftp://x/feed'\n", "only http"),
+        ("[[feeds]]\nname = 'X'\nurl = 'https://x'\nenabled = 'no'\n", "true or false"),
+        ("this is = = not toml", "cannot read"),
+    ],
+)
+def test_bad_feed_files_are_explained(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text(text)
+    with pytest.raises(FeedConfigError, match=message):
+        load_feeds(cfg)
+
+
+def test_command_line_locations_get_readable_names() -> None:
+    assert spec_for_location("/tmp/espn.xml").name == "espn.xml"
+    assert spec_for_location("https://www.espn.com/espn/rss/nba/news").name == (
+        "www.espn.com/espn/rss/nba/news"
+    )
