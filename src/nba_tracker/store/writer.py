@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.analysis import Analysis
@@ -171,14 +171,22 @@ def _resolve_players(
 def _assign_stories(
     session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int], source_name: str
 ) -> None:
-    """Each transaction article joins the story it reports, or starts one."""
-    transactions = [a for a in items if str(a.analysis.category) != "Other"]
+    """Each transaction article joins the story it reports, or starts one. Matching is done
+    in memory; stories are then created and articles linked in a few bulk statements."""
+    transactions = sorted(
+        (a for a in items if str(a.analysis.category) != "Other"), key=lambda x: x.item.published_at
+    )
     if not transactions:
         return
-    earliest = min(a.item.published_at for a in transactions) - STORY_WINDOW
+    earliest = transactions[0].item.published_at - STORY_WINDOW
     categories = {str(a.analysis.category) for a in transactions}
-    candidates = _story_candidates(session, earliest, categories, exclude=set(ids.values()))
-    for a in sorted(transactions, key=lambda x: x.item.published_at):
+    candidates: dict[int | str, StoryCandidate] = dict(
+        _story_candidates(session, earliest, categories, exclude=set(ids.values()))
+    )
+    new_stories: dict[str, dict[str, Any]] = {}
+    extended: dict[int, list[AnalyzedItem]] = {}
+    links: list[tuple[int, int | str]] = []
+    for a in transactions:
         analysis = a.analysis
         mine = StoryCandidate(
             key=ids[a.item.uid],
@@ -190,40 +198,84 @@ def _assign_stories(
             title=a.item.title,
             source=source_name,
         )
-        story_id = find_story(mine, candidates.values())
-        if story_id is None:
-            story = Story(
-                category=str(analysis.category),
-                status=str(analysis.status) if analysis.status else None,
-                headline=a.item.title,
-                first_reported_at=a.item.published_at,
-                last_reported_at=a.item.published_at,
-                article_count=1,
-            )
-            session.add(story)
-            session.flush()
-            story_id = story.id
+        match = find_story(mine, candidates.values())
+        if match is None:
+            key: int | str = f"new:{len(new_stories)}"
+            new_stories[key] = _story_row(a)
+            candidates[key] = replace(mine, key=key)
+        elif isinstance(match, str):
+            key = match
+            _extend_row(new_stories[key], a)
+            candidates[key] = _grow(candidates[key], mine)
         else:
-            _extend_story(session, int(story_id), a)
-        session.execute(update(Article).where(Article.id == mine.key).values(story_id=story_id))
-        candidates[story_id] = _with_key(mine, story_id)
+            key = int(match)
+            extended.setdefault(key, []).append(a)
+            candidates[key] = _grow(candidates[key], mine)
+        links.append((ids[a.item.uid], key))
+    story_ids: dict[int | str, int] = {}
+    if new_stories:
+        keys = list(new_stories)
+        returned = session.execute(
+            insert(Story).returning(Story.id, sort_by_parameter_order=True),
+            [new_stories[k] for k in keys],
+        ).scalars().all()
+        story_ids.update(zip(keys, returned, strict=True))
+    if extended:
+        for story in session.scalars(
+            select(Story).where(Story.id.in_(extended)).with_for_update()
+        ):
+            row = _story_fields(story)
+            for a in extended[story.id]:
+                _extend_row(row, a)
+            for field_name, value in row.items():
+                setattr(story, field_name, value)
+    session.execute(
+        update(Article),
+        [{"id": aid, "story_id": story_ids.get(key, key)} for aid, key in links],
+    )
 
 
-def _with_key(c: StoryCandidate, key: int) -> StoryCandidate:
-    return replace(c, key=key)
+def _story_row(a: AnalyzedItem) -> dict[str, Any]:
+    status = a.analysis.status
+    return {
+        "category": str(a.analysis.category),
+        "status": str(status) if status else None,
+        "headline": a.item.title,
+        "first_reported_at": a.item.published_at,
+        "last_reported_at": a.item.published_at,
+        "article_count": 1,
+    }
 
 
-def _extend_story(session: Session, story_id: int, a: AnalyzedItem) -> None:
-    story = session.get(Story, story_id, with_for_update=True)
-    if story is None:
-        return
-    new_status = merge_status(_status(story.status), a.analysis.status)
-    story.status = str(new_status) if new_status else None
-    story.article_count += 1
-    if a.item.published_at < story.first_reported_at:
-        story.first_reported_at = a.item.published_at
-        story.headline = a.item.title
-    story.last_reported_at = max(story.last_reported_at, a.item.published_at)
+def _story_fields(story: Story) -> dict[str, Any]:
+    return {
+        "status": story.status,
+        "headline": story.headline,
+        "first_reported_at": story.first_reported_at,
+        "last_reported_at": story.last_reported_at,
+        "article_count": story.article_count,
+    }
+
+
+def _extend_row(row: dict[str, Any], a: AnalyzedItem) -> None:
+    """A later ``official`` supersedes ``reported`` supersedes ``rumor``; the earliest
+    report gives the story its headline."""
+    merged = merge_status(_status(row["status"]), a.analysis.status)
+    row["status"] = str(merged) if merged else None
+    row["article_count"] += 1
+    if a.item.published_at < row["first_reported_at"]:
+        row["first_reported_at"] = a.item.published_at
+        row["headline"] = a.item.title
+    row["last_reported_at"] = max(row["last_reported_at"], a.item.published_at)
+
+
+def _grow(story: StoryCandidate, article: StoryCandidate) -> StoryCandidate:
+    return replace(
+        story,
+        teams=story.teams | article.teams,
+        players=story.players | article.players,
+        status=merge_status(story.status, article.status),
+    )
 
 
 def _status(value: str | None) -> Status | None:

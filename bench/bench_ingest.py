@@ -1,0 +1,138 @@
+"""Collection speed. Prints a table, then the same figures as one JSON object.
+
+(a) 40 feeds × 50 items over loopback HTTP, each response delayed 200 ms: the whole run
+    (fetch, parse, understand, store) against the slowest single feed alone, and against
+    fetching the feeds one after another as the original tracker did;
+(b) the same run again when nothing changed (conditional GET → 304);
+(c) writing 10,000 new items into PostgreSQL: items per second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nba_tracker.domain.analysis import analyze  # noqa: E402
+from nba_tracker.ingest.lock import LockMode  # noqa: E402
+from nba_tracker.ingest.parse import parse_feed  # noqa: E402
+from nba_tracker.ingest.pipeline import Collector  # noqa: E402
+from nba_tracker.ingest.registry import FeedSpec  # noqa: E402
+from nba_tracker.settings import Settings  # noqa: E402
+from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction  # noqa: E402
+from nba_tracker.store.migrate import prepare_database  # noqa: E402
+from nba_tracker.store.models import Source  # noqa: E402
+from nba_tracker.store.writer import AnalyzedItem, store_items  # noqa: E402
+from tests.support.feed_server import FeedServer, Route  # noqa: E402
+from tests.support.feeds import realistic_items, rss  # noqa: E402
+
+FEEDS = 40
+ITEMS = 50
+LATENCY = 0.2
+
+
+def timed_run(settings: Settings, url: str, feeds: list[FeedSpec]) -> tuple[float, dict[str, int]]:
+    engine = make_engine(settings, url)
+    try:
+        collector = Collector(settings, make_sessionmaker(engine))
+        start = time.perf_counter()
+        report = asyncio.run(collector.run(feeds, trigger="bench", lock=LockMode.NONE))
+        return time.perf_counter() - start, report.totals
+    finally:
+        engine.dispose()
+
+
+def fresh_sqlite(directory: Path, name: str) -> str:
+    url = f"sqlite:///{directory / name}"
+    engine = make_engine(Settings(), url)
+    prepare_database(engine)
+    engine.dispose()
+    return url
+
+
+def bench_concurrent(tmp: Path) -> dict[str, float]:
+    settings = Settings(fetch_concurrency=64, env="bench")
+    with FeedServer() as server:
+        feeds = [
+            FeedSpec(
+                f"Feed {i}",
+                server.add(
+                    f"/feed{i}.xml",
+                    Route(body=rss(realistic_items(ITEMS, f"f{i}")), delay=LATENCY, etag=f'"f{i}"'),
+                ),
+            )
+            for i in range(FEEDS)
+        ]
+        singles = []
+        for i in range(3):
+            seconds, _ = timed_run(settings, fresh_sqlite(tmp, f"single{i}.db"), [feeds[i]])
+            singles.append(seconds)
+        slowest_single = max(singles)
+        url = fresh_sqlite(tmp, "all.db")
+        total, totals = timed_run(settings, url, feeds)
+        assert totals["new"] == FEEDS * ITEMS, totals
+        unchanged, totals2 = timed_run(settings, url, feeds)
+        assert totals2["new"] == 0, totals2
+        sequential, _ = timed_run(
+            settings.model_copy(update={"fetch_concurrency": 1}), fresh_sqlite(tmp, "seq.db"), feeds
+        )
+    return {
+        "run_seconds": round(total, 3),
+        "slowest_single_feed_seconds": round(slowest_single, 3),
+        "ratio_to_slowest_single": round(total / slowest_single, 2),
+        "sequential_seconds": round(sequential, 3),
+        "speedup_vs_sequential": round(sequential / total, 1),
+        "unchanged_run_seconds": round(unchanged, 3),
+    }
+
+
+def bench_insert(pg_admin_url: str | None) -> dict[str, float]:
+    if not pg_admin_url:
+        print("NBA_TRACKER_TEST_PG_URL not set: skipping the PostgreSQL insert benchmark")
+        return {}
+    from tests.support.databases import fresh_postgres_database
+
+    now = datetime.now(UTC)
+    items = []
+    for feed in range(20):
+        body = rss(realistic_items(500, f"bulk{feed}"))
+        parsed = parse_feed(body, now).items
+        items.append([AnalyzedItem(i, analyze(i.title, i.summary)) for i in parsed])
+    with fresh_postgres_database(pg_admin_url) as url:
+        engine = make_engine(Settings(), url)
+        prepare_database(engine)
+        factory = make_sessionmaker(engine)
+        with transaction(factory) as session:
+            session.add(Source(name="bulk", url="https://bulk.example/rss"))
+        start = time.perf_counter()
+        stored = 0
+        for batch in items:
+            with transaction(factory) as session:
+                source = session.query(Source).filter_by(name="bulk").one()
+                stored += store_items(session, source, batch, now).new
+        seconds = time.perf_counter() - start
+        engine.dispose()
+    assert stored == 10_000, stored
+    return {"insert_items": stored, "insert_seconds": round(seconds, 3),
+            "insert_items_per_second": round(stored / seconds)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = bench_concurrent(Path(tmp))
+    figures.update(bench_insert(os.environ.get("NBA_TRACKER_TEST_PG_URL")))
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
