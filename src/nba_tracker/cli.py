@@ -162,6 +162,38 @@ def parse(
     console.print(table)
 
 
+@app.command()
+def translate(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many articles.")] = 100,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Queue failed ones again first.")] = False,
+) -> None:
+    """Translate pending articles into Japanese (NBA_TRACKER_TRANSLATOR=amazon)."""
+    from nba_tracker.store.engine import make_engine, make_sessionmaker
+    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.translate import service
+    from nba_tracker.translate.backends import make_translator
+
+    settings = _settings()
+    try:
+        translator = make_translator(settings.translator, settings.translate_terminology)
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        factory = make_sessionmaker(engine)
+        if retry_failed:
+            console.print(f"{service.retry_failed(factory)} failed translations queued again")
+        report = service.translate_pending(factory, translator, limit=limit)
+    finally:
+        engine.dispose()
+    if report.skipped:
+        raise _fail("no translator configured: set NBA_TRACKER_TRANSLATOR=amazon", 2)
+    console.print(f"translated {report.translated}, failed {report.failed}")
+    if report.failed and not report.translated:
+        raise typer.Exit(1)
+
+
 def _mount_optional() -> None:
     """Command groups that live in their own packages."""
     from nba_tracker.ops.commands import app as ops_app

@@ -1,0 +1,31 @@
+"""``ops translate``: the Japanese edition's Amazon Translate terminology."""
+
+from __future__ import annotations
+
+import typer
+
+from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.translate.terminology import import_terminology, load_terms
+
+NAME = "translate"
+app = typer.Typer(help="Amazon Translate terminology for the Japanese edition.", no_args_is_help=True)
+
+
+@app.command("import-terminology")
+@ops_command(changes_aws=True)
+def import_terms(ctx: OpsContext) -> None:
+    """Create or overwrite the NBA terminology (teams, players, terms) in Amazon Translate."""
+    terms = load_terms()
+    name = ctx.names.terminology
+    if ctx.dry_run:
+        ctx.change("translate", "import_terminology", Name=name, MergeStrategy="OVERWRITE",
+                   TerminologyData=f"<{len(terms)} terms, CSV>")
+        ctx.emit([], extra={"terminology": name, "terms": len(terms)})
+        return
+    with ctx.status(f"importing {len(terms)} terms as {name}"):
+        props = import_terminology(ctx.client("translate"), name)
+    ctx.emit(
+        [{"name": props.get("Name", name), "terms": props.get("TermCount", len(terms)),
+          "bytes": props.get("SizeBytes"), "languages": "en → ja"}],
+        title="Terminology imported",
+    )

@@ -1,0 +1,1 @@
+"""The Japanese edition: titles and summaries translated en → ja."""
