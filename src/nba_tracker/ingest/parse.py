@@ -36,6 +36,33 @@ _ROOT_START = re.compile(rb"<(?:rss|feed|rdf:RDF|channel)\b", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html)\b", re.IGNORECASE)
 
 
+_ITEM_END = re.compile(rb"</(?:item|entry)\s*>", re.IGNORECASE)
+
+
+def truncate_items(body: bytes, max_items: int) -> tuple[bytes, int]:
+    """Cut the document after its ``max_items``-th item, so a feed of 100,000 items costs
+    what a feed of ``max_items`` does. Returns the body and how many items were cut."""
+    ends = _ITEM_END.finditer(body)
+    cut = None
+    for index, match in enumerate(ends, start=1):
+        if index == max_items:
+            cut = match.end()
+            break
+    if cut is None:
+        return body, 0
+    dropped = sum(1 for _ in _ITEM_END.finditer(body, cut))
+    if not dropped:
+        return body, 0
+    head = body[:4096].lower()
+    if b"<feed" in head:
+        closing = b"</feed>"
+    elif b"<rdf:rdf" in head:
+        closing = b"</rdf:RDF>"
+    else:
+        closing = b"</channel></rss>"
+    return body[:cut] + closing, dropped
+
+
 class FeedParseError(Exception):
     """The body is not a feed we can read; the message says why in one line."""
 
@@ -106,6 +133,7 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
     if not body or not body.strip():
         raise FeedParseError("empty response body")
     check_safe_xml(body)
+    body, cut = truncate_items(body, max_items)
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
@@ -126,7 +154,7 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
             continue
         seen.add(item.uid)
         feed.items.append(item)
-    feed.skipped += max(0, len(entries) - max_items)
+    feed.skipped += max(0, len(entries) - max_items) + cut
     return feed
 
 
