@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nba_tracker.domain.analysis import analyze  # noqa: E402
+
 from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.parse import parse_feed  # noqa: E402
 from nba_tracker.ingest.pipeline import Collector  # noqa: E402
@@ -120,8 +121,11 @@ def bench_insert(pg_admin_url: str | None) -> dict[str, float]:
         seconds = time.perf_counter() - start
         engine.dispose()
     assert stored == 10_000, stored
-    return {"insert_items": stored, "insert_seconds": round(seconds, 3),
-            "insert_items_per_second": round(stored / seconds)}
+    return {
+        "insert_items": stored,
+        "insert_seconds": round(seconds, 3),
+        "insert_items_per_second": round(stored / seconds),
+    }
 
 
 def main() -> None:

@@ -99,7 +99,7 @@ def aws(moto_server: str) -> Iterator[str]:
     """A clean moto state for each test."""
     req = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(req, timeout=10).close()
-    yield moto_server
+    return moto_server
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -99,8 +98,14 @@ def _print_report(report: object) -> None:
 
     assert isinstance(report, CollectionReport)
     table = Table(title=f"Collection run {report.run_id}")
-    for col, justify in (("feed", "left"), ("fetched", "right"), ("new", "right"),
-                         ("duplicate", "right"), ("status", "left"), ("time", "right")):
+    for col, justify in (
+        ("feed", "left"),
+        ("fetched", "right"),
+        ("new", "right"),
+        ("duplicate", "right"),
+        ("status", "left"),
+        ("time", "right"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for f in report.feeds:
         status = {"ok": "[green]ok[/]", "not_modified": "[cyan]not modified[/]"}.get(
@@ -108,11 +113,14 @@ def _print_report(report: object) -> None:
         )
         if f.warning and f.status == "ok":
             status += f" [yellow]({f.warning})[/]"
-        table.add_row(f.name, str(f.fetched), str(f.new), str(f.duplicate), status, f"{f.seconds:.2f}s")
+        table.add_row(
+            f.name, str(f.fetched), str(f.new), str(f.duplicate), status, f"{f.seconds:.2f}s"
+        )
     t = report.totals
     table.add_section()
-    table.add_row("total", str(t["fetched"]), str(t["new"]), str(t["duplicate"]),
-                  f"{t['failed']} failed", "")
+    table.add_row(
+        "total", str(t["fetched"]), str(t["new"]), str(t["duplicate"]), f"{t['failed']} failed", ""
+    )
     console.print(table)
 
 
@@ -157,15 +165,24 @@ def parse(
     for col in ("published", "category", "status", "teams", "title"):
         table.add_column(col)
     for row in rows:
-        table.add_row(str(row["published_at"])[:16], str(row["category"]), str(row["status"] or ""),
-                      ",".join(row["teams"]), str(row["title"]))
+        table.add_row(
+            str(row["published_at"])[:16],
+            str(row["category"]),
+            str(row["status"] or ""),
+            ",".join(row["teams"]),
+            str(row["title"]),
+        )
     console.print(table)
 
 
 @app.command()
 def translate(
-    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="At most this many articles.")] = 100,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Queue failed ones again first.")] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10_000, help="At most this many articles.")
+    ] = 100,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Queue failed ones again first.")
+    ] = False,
 ) -> None:
     """Translate pending articles into Japanese (NBA_TRACKER_TRANSLATOR=amazon)."""
     from nba_tracker.store.engine import make_engine, make_sessionmaker

@@ -8,7 +8,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import structlog
@@ -33,8 +33,8 @@ def redact(value: Any) -> Any:
     return value
 
 
-def _redact_processor(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
-    return redact(event)  # type: ignore[no-any-return]
+def _redact_processor(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Any:
+    return redact(event)
 
 
 def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
@@ -76,7 +76,7 @@ def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
     )
 
 
-def _uppercase_level(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _uppercase_level(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> Any:
     if "level" in event:
         event["level"] = str(event["level"]).upper()
     return event

@@ -20,7 +20,9 @@ def fresh_postgres_database(admin_url: str) -> Iterator[str]:
     admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalize_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    url = (
+        make_url(normalize_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    )
     try:
         yield url
     finally:
@@ -40,7 +42,9 @@ def postgres_from_template(admin_url: str, template: str) -> Iterator[str]:
     admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = make_url(normalize_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    url = (
+        make_url(normalize_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    )
     try:
         yield url
     finally:

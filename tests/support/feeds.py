@@ -60,14 +60,32 @@ def atom(items: list[Item], title: str = "NBA Atom") -> bytes:
 
 
 _TEAMS = [
-    ("Los Angeles Lakers", "Lakers"), ("Boston Celtics", "Celtics"), ("Golden State Warriors", "Warriors"),
-    ("Memphis Grizzlies", "Grizzlies"), ("Toronto Raptors", "Raptors"), ("Dallas Mavericks", "Mavericks"),
-    ("Miami Heat", "Heat"), ("New York Knicks", "Knicks"), ("Denver Nuggets", "Nuggets"),
-    ("Phoenix Suns", "Suns"), ("Chicago Bulls", "Bulls"), ("Milwaukee Bucks", "Bucks"),
+    ("Los Angeles Lakers", "Lakers"),
+    ("Boston Celtics", "Celtics"),
+    ("Golden State Warriors", "Warriors"),
+    ("Memphis Grizzlies", "Grizzlies"),
+    ("Toronto Raptors", "Raptors"),
+    ("Dallas Mavericks", "Mavericks"),
+    ("Miami Heat", "Heat"),
+    ("New York Knicks", "Knicks"),
+    ("Denver Nuggets", "Nuggets"),
+    ("Phoenix Suns", "Suns"),
+    ("Chicago Bulls", "Bulls"),
+    ("Milwaukee Bucks", "Bucks"),
 ]
 _PLAYERS = [
-    "LeBron James", "Jayson Tatum", "Stephen Curry", "Ja Morant", "Scottie Barnes", "Kyrie Irving",
-    "Jimmy Butler", "Jalen Brunson", "Nikola Jokic", "Devin Booker", "Zach LaVine", "Damian Lillard",
+    "LeBron James",
+    "Jayson Tatum",
+    "Stephen Curry",
+    "Ja Morant",
+    "Scottie Barnes",
+    "Kyrie Irving",
+    "Jimmy Butler",
+    "Jalen Brunson",
+    "Nikola Jokic",
+    "Devin Booker",
+    "Zach LaVine",
+    "Damian Lillard",
 ]
 _TEMPLATES = [
     ("The {team} have signed {player} to a two-way contract.", "Signing"),

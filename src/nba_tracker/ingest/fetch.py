@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -66,7 +66,9 @@ def _read_local(spec: FeedSpec, max_bytes: int) -> FetchResult:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return FetchResult(spec, error=f"file is {size:,} bytes, over the {max_bytes:,}-byte cap")
+            return FetchResult(
+                spec, error=f"file is {size:,} bytes, over the {max_bytes:,}-byte cap"
+            )
         return FetchResult(spec, body=path.read_bytes(), status_code=200)
     except OSError as exc:
         return FetchResult(spec, error=f"cannot read file {path}: {exc.strerror or exc}")
@@ -191,12 +193,13 @@ def make_client(options: FetchOptions) -> httpx.AsyncClient:
     )
 
 
-async def fetch_all(
+async def fetch_each(
     specs: Iterable[tuple[FeedSpec, Validators]],
     options: FetchOptions,
     client: httpx.AsyncClient | None = None,
-) -> list[FetchResult]:
-    """Fetch every feed, at most ``options.concurrency`` at a time; order is preserved."""
+) -> AsyncIterator[FetchResult]:
+    """Fetch every feed, at most ``options.concurrency`` at a time, yielding each result
+    as soon as it arrives so the caller can store one feed while others download."""
     semaphore = asyncio.Semaphore(options.concurrency)
     own_client = client is None
     http = client or make_client(options)
@@ -208,8 +211,23 @@ async def fetch_all(
             except Exception as exc:  # a bug in one feed's handling must not sink the run
                 return FetchResult(spec, error=_describe(exc, options.timeout))
 
+    tasks = [asyncio.ensure_future(bounded(s, v)) for s, v in specs]
     try:
-        return list(await asyncio.gather(*(bounded(s, v) for s, v in specs)))
+        for next_done in asyncio.as_completed(tasks):
+            yield await next_done
     finally:
+        for task in tasks:
+            task.cancel()
         if own_client:
             await http.aclose()
+
+
+async def fetch_all(
+    specs: Iterable[tuple[FeedSpec, Validators]],
+    options: FetchOptions,
+    client: httpx.AsyncClient | None = None,
+) -> list[FetchResult]:
+    """Every result, in the order of ``specs``."""
+    spec_list = list(specs)
+    results = {id(r.spec): r async for r in fetch_each(spec_list, options, client)}
+    return [results[id(spec)] for spec, _ in spec_list]

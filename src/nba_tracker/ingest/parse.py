@@ -95,7 +95,11 @@ def canonical_url(url: str) -> str:
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMS.match(k)
+        ]
     )
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, query, ""))
@@ -160,7 +164,9 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
 
 def _item(entry: Any, fetched_at: datetime) -> ParsedItem | None:
     guid = entry.get("id") or None
-    link = entry.get("link") or (guid if guid and guid.startswith(("http://", "https://")) else None)
+    link = entry.get("link") or (
+        guid if guid and guid.startswith(("http://", "https://")) else None
+    )
     if not link or not link.startswith(("http://", "https://")):
         return None
     title = html_to_text(entry.get("title"), MAX_TITLE_CHARS)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.domain.analysis import analyze
-from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_all
+from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
 from nba_tracker.ingest.lock import LockMode, collection_lock
 from nba_tracker.ingest.parse import FeedParseError, parse_feed
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
@@ -95,8 +95,15 @@ def _sync_sources(session: Session, specs: Sequence[FeedSpec]) -> list[_SourceSt
     enabled state (an operator may have switched one off) and the conditional-GET validators."""
     if specs:
         stmt = dialect_insert(session, Source).values(
-            [{"name": s.name, "url": s.url, "enabled": s.enabled, "created_at": datetime.now(UTC)}
-             for s in specs]
+            [
+                {
+                    "name": s.name,
+                    "url": s.url,
+                    "enabled": s.enabled,
+                    "created_at": datetime.now(UTC),
+                }
+                for s in specs
+            ]
         )
         session.execute(
             stmt.on_conflict_do_update(index_elements=["name"], set_={"url": stmt.excluded.url})
@@ -148,16 +155,20 @@ class Collector:
         report = CollectionReport(run_id=run_id, started_at=datetime.now(UTC))
         options = fetch_options(self.settings)
         by_name = {s.spec.name: s for s in states}
-        results = await fetch_all([(s.spec, s.validators) for s in states], options)
-        for result in results:
+        async for result in fetch_each([(s.spec, s.validators) for s in states], options):
             outcome = await asyncio.to_thread(self._process, by_name[result.spec.name], result)
             report.feeds.append(outcome)
         report.finished_at = datetime.now(UTC)
         await asyncio.to_thread(self._finish, report)
         elapsed = time.monotonic() - started
         self._emit_metrics(report, elapsed)
-        log.info("Collection finished", run_id=run_id, trigger=trigger,
-                 seconds=round(elapsed, 3), **report.totals)
+        log.info(
+            "Collection finished",
+            run_id=run_id,
+            trigger=trigger,
+            seconds=round(elapsed, 3),
+            **report.totals,
+        )
         return report
 
     def _begin(self, specs: list[FeedSpec], trigger: str) -> tuple[list[_SourceState], int]:
@@ -194,8 +205,9 @@ class Collector:
                 written = store_items(session, source, analyzed, now)
                 _mark_success(source, result, feed.warning, now)
         except Exception as exc:
-            log.error("Feed write failed; nothing of it was stored", feed=state.spec.name,
-                      exc_info=True)
+            log.error(
+                "Feed write failed; nothing of it was stored", feed=state.spec.name, exc_info=True
+            )
             outcome.fetched = 0
             return self._fail(state, outcome, f"database write failed: {type(exc).__name__}: {exc}")
         outcome.new = written.new

@@ -87,13 +87,15 @@ class OpsContext:
     def client(self, service: str, /) -> Any:
         """A boto3 client; honours boto3's own configuration, AWS_ENDPOINT_URL included."""
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, config=_BOTO_CONFIG)
+            self._clients[service] = self.session.client(service, config=_BOTO_CONFIG)  # type: ignore[call-overload]
         return self._clients[service]
 
     def change(self, service: str, operation: str, /, **params: Any) -> Any:
         """Make a call that changes AWS — or, with ``--dry-run``, print exactly that call."""
         if self.dry_run:
-            self.planned_calls.append({"service": service, "operation": operation, "params": params})
+            self.planned_calls.append(
+                {"service": service, "operation": operation, "params": params}
+            )
             if not self.json_output:
                 rendered = ", ".join(f"{k}={v!r}" for k, v in params.items())
                 console.print(f"[yellow]dry-run[/] would call {service}.{operation}({rendered})")
@@ -157,7 +159,9 @@ def print_json(payload: Any) -> None:
 
 
 def render_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, title: str | None = None
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
 ) -> None:
     cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
     table = Table(title=title, show_lines=False)
@@ -186,7 +190,11 @@ def describe_aws_error(exc: BaseException) -> str:
             return f"access denied for {op}: {msg} (check the IAM policy of your role)"
         if code in {"Throttling", "ThrottlingException", "TooManyRequestsException"}:
             return f"AWS throttled {op}; try again in a minute ({msg})"
-        if "NotFound" in code or code.endswith("NotFoundFault") or code == "ResourceNotFoundException":
+        if (
+            "NotFound" in code
+            or code.endswith("NotFoundFault")
+            or code == "ResourceNotFoundException"
+        ):
             return f"not found ({op}): {msg or code}"
         return f"{op} failed: {code}: {msg}"
     if isinstance(exc, WaiterError):
@@ -198,7 +206,9 @@ def describe_aws_error(exc: BaseException) -> str:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EnvOpt = Annotated[str, typer.Option("--env", help="Environment: dev or prod.", envvar="NBA_TRACKER_ENV")]
+EnvOpt = Annotated[
+    str, typer.Option("--env", help="Environment: dev or prod.", envvar="NBA_TRACKER_ENV")
+]
 RegionOpt = Annotated[str, typer.Option("--region", help="AWS region.", envvar="AWS_REGION")]
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", help="AWS profile name.", envvar="AWS_PROFILE")

@@ -49,7 +49,11 @@ def make_engine(settings: Settings, url: str | None = None, **overrides: Any) ->
         "max_overflow": settings.db_pool_size,
         "pool_timeout": 5,
         "pool_recycle": 1800,
-        "connect_args": {"connect_timeout": 3, "options": options, "application_name": "nba-tracker"},
+        "connect_args": {
+            "connect_timeout": 3,
+            "options": options,
+            "application_name": "nba-tracker",
+        },
     }
     params.update(overrides)
     return create_engine(raw, **params)

@@ -59,9 +59,12 @@ def prepare_database(engine: Engine) -> dict[str, int]:
     factory = make_sessionmaker(engine)
     with transaction(factory) as session:
         teams = session.scalar(select(func.count()).select_from(Team)) or 0
-        known = session.scalar(
-            select(func.count()).select_from(Player).where(Player.nba_id.is_not(None))
-        ) or 0
+        known = (
+            session.scalar(
+                select(func.count()).select_from(Player).where(Player.nba_id.is_not(None))
+            )
+            or 0
+        )
         if teams < 30 or known == 0:
             return seed_reference_data(session)
     return {"teams": teams, "players": known}

@@ -76,10 +76,14 @@ def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> 
     found: set[str] = set()
     for start in range(0, len(items), INSERT_CHUNK):
         found.update(
-            session.scalars(select(Article.uid).where(Article.uid.in_(uids[start : start + INSERT_CHUNK])))
+            session.scalars(
+                select(Article.uid).where(Article.uid.in_(uids[start : start + INSERT_CHUNK]))
+            )
         )
         found.update(
-            session.scalars(select(Article.url).where(Article.url.in_(urls[start : start + INSERT_CHUNK])))
+            session.scalars(
+                select(Article.url).where(Article.url.in_(urls[start : start + INSERT_CHUNK]))
+            )
         )
     return found
 
@@ -104,7 +108,7 @@ def _article_row(a: AnalyzedItem, source_id: int, fetched_at: datetime) -> dict[
 
 
 def _team_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Team.abbreviation, Team.id)).tuples().all())
+    return dict(session.execute(select(Team.abbreviation, Team.id)).all())
 
 
 def _link_teams(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
@@ -132,7 +136,9 @@ def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str
                 rows.append({"article_id": ids[a.item.uid], "player_id": pid})
     if rows:
         unique = list({(r["article_id"], r["player_id"]): r for r in rows}.values())
-        session.execute(dialect_insert(session, ArticlePlayer).values(unique).on_conflict_do_nothing())
+        session.execute(
+            dialect_insert(session, ArticlePlayer).values(unique).on_conflict_do_nothing()
+        )
 
 
 def _resolve_players(
@@ -141,9 +147,15 @@ def _resolve_players(
     """Map each mention to a players row; a name no list knows yet gets a row without an
     NBA id, which ``seed_reference_data`` links once nba_api learns the player."""
     known_ids = {nba_id for _, nba_id in mentions if nba_id is not None}
-    by_nba = dict(
-        session.execute(select(Player.nba_id, Player.id).where(Player.nba_id.in_(known_ids))).tuples()
-    ) if known_ids else {}
+    by_nba = (
+        dict(
+            session.execute(
+                select(Player.nba_id, Player.id).where(Player.nba_id.in_(known_ids))
+            ).all()
+        )
+        if known_ids
+        else {}
+    )
     unknown_keys = {name_key(name): name for name, nba_id in mentions if nba_id is None}
     by_key: dict[str, int] = {}
     if unknown_keys:
@@ -162,9 +174,9 @@ def _resolve_players(
                 by_key[key] = pid
     result: dict[tuple[str, int | None], int] = {}
     for name, nba_id in mentions:
-        pid = by_nba.get(nba_id) if nba_id is not None else by_key.get(name_key(name))
-        if pid is not None:
-            result[(name, nba_id)] = pid
+        found = by_nba.get(nba_id) if nba_id is not None else by_key.get(name_key(name))
+        if found is not None:
+            result[(name, nba_id)] = found
     return result
 
 
@@ -180,9 +192,8 @@ def _assign_stories(
         return
     earliest = transactions[0].item.published_at - STORY_WINDOW
     categories = {str(a.analysis.category) for a in transactions}
-    candidates: dict[int | str, StoryCandidate] = dict(
-        _story_candidates(session, earliest, categories, exclude=set(ids.values()))
-    )
+    candidates: dict[int | str, StoryCandidate] = {}
+    candidates.update(_story_candidates(session, earliest, categories, exclude=set(ids.values())))
     new_stories: dict[str, dict[str, Any]] = {}
     extended: dict[int, list[AnalyzedItem]] = {}
     links: list[tuple[int, int | str]] = []
@@ -199,13 +210,15 @@ def _assign_stories(
             source=source_name,
         )
         match = find_story(mine, candidates.values())
+        key: int | str
         if match is None:
-            key: int | str = f"new:{len(new_stories)}"
-            new_stories[key] = _story_row(a)
+            new_key = f"new:{len(new_stories)}"
+            new_stories[new_key] = _story_row(a)
+            key = new_key
             candidates[key] = replace(mine, key=key)
         elif isinstance(match, str):
             key = match
-            _extend_row(new_stories[key], a)
+            _extend_row(new_stories[match], a)
             candidates[key] = _grow(candidates[key], mine)
         else:
             key = int(match)
@@ -215,15 +228,17 @@ def _assign_stories(
     story_ids: dict[int | str, int] = {}
     if new_stories:
         keys = list(new_stories)
-        returned = session.execute(
-            insert(Story).returning(Story.id, sort_by_parameter_order=True),
-            [new_stories[k] for k in keys],
-        ).scalars().all()
+        returned = (
+            session.execute(
+                insert(Story).returning(Story.id, sort_by_parameter_order=True),
+                [new_stories[k] for k in keys],
+            )
+            .scalars()
+            .all()
+        )
         story_ids.update(zip(keys, returned, strict=True))
     if extended:
-        for story in session.scalars(
-            select(Story).where(Story.id.in_(extended)).with_for_update()
-        ):
+        for story in session.scalars(select(Story).where(Story.id.in_(extended)).with_for_update()):
             row = _story_fields(story)
             for a in extended[story.id]:
                 _extend_row(row, a)
@@ -284,12 +299,19 @@ def _status(value: str | None) -> Status | None:
 
 def _story_candidates(
     session: Session, since: datetime, categories: set[str], exclude: set[int]
-) -> dict[int, StoryCandidate]:
+) -> dict[int | str, StoryCandidate]:
     """Stories of the same categories reported recently, keyed by story id, described by
     the union of their articles' teams and players."""
     rows = session.execute(
-        select(Article.id, Article.story_id, Article.category, Article.status,
-               Article.published_at, Article.title, Source.name)
+        select(
+            Article.id,
+            Article.story_id,
+            Article.category,
+            Article.status,
+            Article.published_at,
+            Article.title,
+            Source.name,
+        )
         .join(Source, Source.id == Article.source_id)
         .where(
             Article.published_at >= since,
@@ -317,14 +339,14 @@ def _story_candidates(
             .where(ArticlePlayer.article_id.in_(part))
         ):
             players.setdefault(aid, set()).add(pname)
-    out: dict[int, StoryCandidate] = {}
+    out: dict[int | str, StoryCandidate] = {}
     for r in sorted(rows, key=lambda x: x.published_at):
         story_id = int(r.story_id)
         prev = out.get(story_id)
         cand = StoryCandidate(
             key=story_id,
             category=_category(r.category),
-            status=_status(r.status),
+            status=merge_status(prev.status if prev else None, _status(r.status)),
             teams=frozenset(teams.get(r.id, set())) | (prev.teams if prev else frozenset()),
             players=frozenset(players.get(r.id, set())) | (prev.players if prev else frozenset()),
             published_at=prev.published_at if prev else r.published_at,

@@ -17,8 +17,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 # Amazon Translate accepts at most 10,000 bytes of UTF-8 per request.
 MAX_REQUEST_BYTES = 10_000
 RETRYABLE = frozenset(
-    {"ThrottlingException", "TooManyRequestsException", "ServiceUnavailableException",
-     "LimitExceededException", "InternalServerException"}
+    {
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ServiceUnavailableException",
+        "LimitExceededException",
+        "InternalServerException",
+    }
 )
 
 
@@ -69,7 +74,9 @@ class AmazonTranslator:
         self.sleep = sleep
 
     @classmethod
-    def from_environment(cls, terminology: str | None, region: str | None = None) -> AmazonTranslator:
+    def from_environment(
+        cls, terminology: str | None, region: str | None = None
+    ) -> AmazonTranslator:
         import boto3
 
         config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=15)

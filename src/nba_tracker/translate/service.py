@@ -17,6 +17,8 @@ from nba_tracker.store.models import Article, DataVersion
 from nba_tracker.translate.backends import NoTranslator, TranslationError, Translator
 
 BATCH = 25
+# article id, Japanese title, Japanese summary, error
+_Result = tuple[int, str | None, str | None, str | None]
 
 
 @dataclass
@@ -45,11 +47,13 @@ def translate_pending(
             ).all()
         if not rows:
             break
-        results = []
+        results: list[_Result] = []
         for article_id, title, summary in rows:
             done.add(article_id)
             try:
-                results.append((article_id, translator.translate(title), translator.translate(summary), None))
+                results.append(
+                    (article_id, translator.translate(title), translator.translate(summary), None)
+                )
             except TranslationError as exc:
                 results.append((article_id, None, None, str(exc)[:1000]))
         _save(factory, results)
@@ -58,7 +62,9 @@ def translate_pending(
     return report
 
 
-def _save(factory: sessionmaker[Session], results: list[tuple[int, str | None, str | None, str | None]]) -> None:
+def _save(
+    factory: sessionmaker[Session], results: list[tuple[int, str | None, str | None, str | None]]
+) -> None:
     now = datetime.now(UTC)
     with transaction(factory) as session:
         for article_id, title_ja, summary_ja, error in results:

@@ -28,7 +28,9 @@ def load_terms() -> dict[str, str]:
     return {row[0]: row[1] for row in reader if row}
 
 
-def import_terminology(client: Any, name: str, description: str = "NBA teams, players and terms") -> dict[str, Any]:
+def import_terminology(
+    client: Any, name: str, description: str = "NBA teams, players and terms"
+) -> dict[str, Any]:
     """Create or overwrite the terminology in Amazon Translate; returns its properties."""
     response = client.import_terminology(
         Name=name,

@@ -40,7 +40,12 @@ def test_scrape_json_counts_and_exit_codes(tmp_path: Path, feed_server: FeedServ
 
 def test_scrape_table_output(tmp_path: Path, feed_server: FeedServer) -> None:
     url = feed_server.add("/t.xml", rss(realistic_items(2, "table")))
-    out = run_cli("scrape", "--source", url, env={"NBA_TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    out = run_cli(
+        "scrape",
+        "--source",
+        url,
+        env={"NBA_TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+    )
     assert out.returncode == 0, out.stderr
     assert "total" in out.stdout and "fetched" in out.stdout
 
@@ -48,8 +53,15 @@ def test_scrape_table_output(tmp_path: Path, feed_server: FeedServer) -> None:
 def test_parse_json_lines_and_writes_nothing(tmp_path: Path) -> None:
     feed = tmp_path / "wire.xml"
     feed.write_bytes(
-        rss([Item("The Toronto Raptors have signed Jamal Shead to a 10-day contract.",
-                  "https://wire.example/1?utm_source=rss", "<p>Official.</p>")])
+        rss(
+            [
+                Item(
+                    "The Toronto Raptors have signed Jamal Shead to a 10-day contract.",
+                    "https://wire.example/1?utm_source=rss",
+                    "<p>Official.</p>",
+                )
+            ]
+        )
     )
     db = tmp_path / "never.db"
     out = run_cli("parse", str(feed), "--json", env={"NBA_TRACKER_DATABASE_URL": f"sqlite:///{db}"})
@@ -57,8 +69,18 @@ def test_parse_json_lines_and_writes_nothing(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) == 1
     row = rows[0]
-    assert set(row) >= {"id", "title", "link", "published_at", "summary", "category", "status",
-                        "teams", "players", "picks"}
+    assert set(row) >= {
+        "id",
+        "title",
+        "link",
+        "published_at",
+        "summary",
+        "category",
+        "status",
+        "teams",
+        "players",
+        "picks",
+    }
     assert row["link"] == "https://wire.example/1"
     assert row["category"] == "Signing"
     assert "TOR" in row["teams"]

@@ -25,8 +25,10 @@ def _bomb() -> bytes:
     ents = '<!ENTITY a0 "lol">' + "".join(
         f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
     )
-    return (f'<?xml version="1.0"?><!DOCTYPE r [{ents}]><rss version="2.0"><channel>'
-            "<title>&a9;</title></channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE r [{ents}]><rss version="2.0"><channel>'
+        "<title>&a9;</title></channel></rss>"
+    ).encode()
 
 
 CASES: dict[str, tuple[Route, str]] = {
@@ -37,16 +39,20 @@ CASES: dict[str, tuple[Route, str]] = {
     "empty": (Route(body=b""), "empty response body"),
     "too-large": (Route(body=b"<rss>" + b"x" * (CAP + 10) + b"</rss>"), "cap"),
     "gzip-bomb": (
-        Route(body=gzip.compress(b"<rss>" + b" " * (CAP * 50)),
-              headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}),
+        Route(
+            body=gzip.compress(b"<rss>" + b" " * (CAP * 50)),
+            headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"},
+        ),
         "cap",
     ),
     "stall": (Route(body=rss(realistic_items(2, "s")), stall=4.0), "timed out"),
     "404": (Route(body=b"gone", status=404), "HTTP 404"),
     "500": (Route(body=b"oops", status=500), "HTTP 500"),
     "html": (
-        Route(body=b"<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>",
-              headers={"Content-Type": "text/html"}),
+        Route(
+            body=b"<!DOCTYPE html><html><head><title>Home</title></head><body>hi</body></html>",
+            headers={"Content-Type": "text/html"},
+        ),
         "HTML page",
     ),
     "entity-bomb": (Route(body=_bomb()), "entities"),
@@ -94,7 +100,9 @@ def test_retries_5xx_then_succeeds(database_url: str, feed_server: FeedServer) -
     settings = Settings(fetch_timeout=2, fetch_retries=2)
     engine = make_engine(settings, database_url)
     try:
-        report = asyncio.run(Collector(settings, make_sessionmaker(engine)).run([FeedSpec("F", url)]))
+        report = asyncio.run(
+            Collector(settings, make_sessionmaker(engine)).run([FeedSpec("F", url)])
+        )
     finally:
         engine.dispose()
     assert calls["n"] == 2
@@ -103,9 +111,11 @@ def test_retries_5xx_then_succeeds(database_url: str, feed_server: FeedServer) -
 
 def test_external_entity_url_is_never_fetched(tmp_path: Path, feed_server: FeedServer) -> None:
     secret = feed_server.add("/secret", b"SECRET")
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "{secret}">]>'
-           '<rss version="2.0"><channel><title>t</title><item><title>&x;</title>'
-           "<link>https://x.example/1</link></item></channel></rss>").encode()
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "{secret}">]>'
+        '<rss version="2.0"><channel><title>t</title><item><title>&x;</title>'
+        "<link>https://x.example/1</link></item></channel></rss>"
+    ).encode()
     url = feed_server.add("/xxe.xml", xxe)
     settings = Settings(fetch_timeout=2)
     engine = make_engine(settings, f"sqlite:///{tmp_path / 'x.db'}")
@@ -113,7 +123,9 @@ def test_external_entity_url_is_never_fetched(tmp_path: Path, feed_server: FeedS
 
     prepare_database(engine)
     try:
-        report = asyncio.run(Collector(settings, make_sessionmaker(engine)).run([FeedSpec("XXE", url)]))
+        report = asyncio.run(
+            Collector(settings, make_sessionmaker(engine)).run([FeedSpec("XXE", url)])
+        )
     finally:
         engine.dispose()
     assert report.feeds[0].status == "failed"

@@ -30,7 +30,9 @@ def collector(database_url: str, settings: Settings) -> Iterator[Collector]:
     engine.dispose()
 
 
-def run(collector: Collector, feeds: list[FeedSpec], lock: LockMode = LockMode.WAIT) -> CollectionReport:
+def run(
+    collector: Collector, feeds: list[FeedSpec], lock: LockMode = LockMode.WAIT
+) -> CollectionReport:
     return asyncio.run(collector.run(feeds, trigger="test", lock=lock))
 
 

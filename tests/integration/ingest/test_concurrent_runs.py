@@ -23,7 +23,12 @@ def test_two_unlocked_runs_race_without_duplicates_or_errors(
     from tests.support.databases import postgres_from_template
 
     feeds = [
-        FeedSpec(f"F{i}", feed_server.add(f"/f{i}.xml", Route(body=rss(realistic_items(40, f"r{i % 3}")), delay=0.05)))
+        FeedSpec(
+            f"F{i}",
+            feed_server.add(
+                f"/f{i}.xml", Route(body=rss(realistic_items(40, f"r{i % 3}")), delay=0.05)
+            ),
+        )
         for i in range(6)
     ]
     with postgres_from_template(postgres_url, prepared_postgres) as url:
@@ -57,9 +62,9 @@ def test_two_unlocked_runs_race_without_duplicates_or_errors(
             assert stored == 120
             assert sum(r.totals["new"] for r in reports) == 120
             orphan_links = session.scalar(
-                select(func.count()).select_from(ArticleTeam).where(
-                    ArticleTeam.article_id.not_in(select(Article.id))
-                )
+                select(func.count())
+                .select_from(ArticleTeam)
+                .where(ArticleTeam.article_id.not_in(select(Article.id)))
             )
             assert orphan_links == 0
             assert (session.scalar(select(func.count()).select_from(Story)) or 0) > 0

@@ -14,8 +14,15 @@ from nba_tracker.store.models import Base, Player, Team
 from nba_tracker.store.reference import seed_reference_data
 
 TABLES = {
-    "sources", "articles", "teams", "players", "article_teams", "article_players",
-    "stories", "scrape_runs", "data_version",
+    "sources",
+    "articles",
+    "teams",
+    "players",
+    "article_teams",
+    "article_players",
+    "stories",
+    "scrape_runs",
+    "data_version",
 }
 
 

@@ -25,29 +25,53 @@ def seed(factory: object, count: int) -> None:
         session.add(source)
         session.flush()
         for i in range(count):
-            session.add(Article(uid=f"u{i}", source_id=source.id, url=f"https://e.example/{i}",
-                                title=f"Lakers sign player {i}", summary=f"Summary {i}",
-                                published_at=now - timedelta(minutes=i), fetched_at=now))
+            session.add(
+                Article(
+                    uid=f"u{i}",
+                    source_id=source.id,
+                    url=f"https://e.example/{i}",
+                    title=f"Lakers sign player {i}",
+                    summary=f"Summary {i}",
+                    published_at=now - timedelta(minutes=i),
+                    fetched_at=now,
+                )
+            )
 
 
 def test_translated_and_failed_statuses(database_url: str) -> None:
     engine = make_engine(Settings(), database_url)
     factory = make_sessionmaker(engine)
     seed(factory, 3)
-    client = boto3.client("translate", region_name="ap-northeast-1",
-                          aws_access_key_id="x", aws_secret_access_key="x")
+    client = boto3.client(
+        "translate", region_name="ap-northeast-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     stub = Stubber(client)
-    ok = {"TranslatedText": "レイカーズが契約", "SourceLanguageCode": "en", "TargetLanguageCode": "ja"}
-    params = {"Text": ANY, "SourceLanguageCode": "en", "TargetLanguageCode": "ja", "TerminologyNames": ANY}
-    stub.add_response("translate_text", ok, params)   # newest: title
-    stub.add_response("translate_text", ok, params)   # newest: summary
-    stub.add_client_error("translate_text", service_error_code="UnsupportedLanguagePairException",
-                          service_message="en to ja is not supported", http_status_code=400)
+    ok = {
+        "TranslatedText": "レイカーズが契約",
+        "SourceLanguageCode": "en",
+        "TargetLanguageCode": "ja",
+    }
+    params = {
+        "Text": ANY,
+        "SourceLanguageCode": "en",
+        "TargetLanguageCode": "ja",
+        "TerminologyNames": ANY,
+    }
+    stub.add_response("translate_text", ok, params)  # newest: title
+    stub.add_response("translate_text", ok, params)  # newest: summary
+    stub.add_client_error(
+        "translate_text",
+        service_error_code="UnsupportedLanguagePairException",
+        service_message="en to ja is not supported",
+        http_status_code=400,
+    )
     stub.add_response("translate_text", ok, params)
     stub.add_response("translate_text", ok, params)
     try:
         with stub:
-            report = translate_pending(factory, AmazonTranslator(client, sleep=lambda _s: None), limit=10)
+            report = translate_pending(
+                factory, AmazonTranslator(client, sleep=lambda _s: None), limit=10
+            )
         assert (report.translated, report.failed) == (2, 1)
         with factory() as session:
             rows = {a.uid: a for a in session.scalars(select(Article))}
@@ -60,7 +84,10 @@ def test_translated_and_failed_statuses(database_url: str) -> None:
         assert version is not None and version.version == 1
         assert retry_failed(factory) == 1
         with factory() as session:
-            assert session.scalars(select(Article.translation_status).where(Article.uid == "u1")).one() == "pending"
+            assert (
+                session.scalars(select(Article.translation_status).where(Article.uid == "u1")).one()
+                == "pending"
+            )
     finally:
         engine.dispose()
 
@@ -83,12 +110,15 @@ def test_limit_is_respected(database_url: str, limit: int) -> None:
     engine = make_engine(Settings(), database_url)
     factory = make_sessionmaker(engine)
     seed(factory, 3)
-    client = boto3.client("translate", region_name="ap-northeast-1",
-                          aws_access_key_id="x", aws_secret_access_key="x")
+    client = boto3.client(
+        "translate", region_name="ap-northeast-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     stub = Stubber(client)
     for _ in range(limit * 2):
-        stub.add_response("translate_text", {"TranslatedText": "訳", "SourceLanguageCode": "en",
-                                             "TargetLanguageCode": "ja"})
+        stub.add_response(
+            "translate_text",
+            {"TranslatedText": "訳", "SourceLanguageCode": "en", "TargetLanguageCode": "ja"},
+        )
     try:
         with stub:
             report = translate_pending(factory, AmazonTranslator(client), limit=limit, batch=1)

@@ -51,8 +51,16 @@ def test_rss_10_dc_date_with_offset_becomes_utc() -> None:
 
 
 def test_atom_entries_parse_with_html_summary_as_text() -> None:
-    body = atom([Item("Heat acquire guard", "https://a.example/x", "<p>Miami &amp; <b>Utah</b></p>",
-                      datetime(2026, 11, 1, 10, tzinfo=UTC))])
+    body = atom(
+        [
+            Item(
+                "Heat acquire guard",
+                "https://a.example/x",
+                "<p>Miami &amp; <b>Utah</b></p>",
+                datetime(2026, 11, 1, 10, tzinfo=UTC),
+            )
+        ]
+    )
     item = parse_feed(body, NOW).items[0]
     assert item.summary == "Miami & Utah"
     assert item.published_at == datetime(2026, 11, 1, 10, tzinfo=UTC)
@@ -74,8 +82,15 @@ def test_item_without_date_gets_fetch_time_and_is_marked() -> None:
 
 
 def test_cdata_whitespace_and_entities_are_cleaned() -> None:
-    body = rss([Item("  Suns &amp; Nets   swap  picks \n", "https://x.example/c",
-                     "<div>Line one<br/>line&nbsp;two &#8212; done</div>")])
+    body = rss(
+        [
+            Item(
+                "  Suns &amp; Nets   swap  picks \n",
+                "https://x.example/c",
+                "<div>Line one<br/>line&nbsp;two &#8212; done</div>",
+            )
+        ]
+    )
     item = parse_feed(body, NOW).items[0]
     assert item.title == "Suns & Nets swap picks"
     assert item.summary == "Line one line two — done"

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from nba_tracker.ingest.registry import DEFAULT_FEEDS, FeedConfigError, load_feeds, spec_for_location
+from nba_tracker.ingest.registry import (
+    DEFAULT_FEEDS,
+    FeedConfigError,
+    load_feeds,
+    spec_for_location,
+)
 
 
 def test_defaults_cover_the_major_outlets() -> None:
@@ -28,7 +33,9 @@ def test_file_disables_a_default_and_adds_a_local_feed(tmp_path: Path) -> None:
 
 def test_replace_defaults(tmp_path: Path) -> None:
     cfg = tmp_path / "feeds.toml"
-    cfg.write_text('replace_defaults = true\n[[feeds]]\nname = "Only"\nurl = "https://x.example/rss"\n')
+    cfg.write_text(
+        'replace_defaults = true\n[[feeds]]\nname = "Only"\nurl = "https://x.example/rss"\n'
+    )
     assert [f.name for f in load_feeds(cfg)] == ["Only"]
 
 

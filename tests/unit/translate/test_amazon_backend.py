@@ -23,8 +23,10 @@ from nba_tracker.translate.terminology import import_terminology, load_terms, te
 @pytest.fixture
 def client() -> object:
     return boto3.client(
-        "translate", region_name="ap-northeast-1",
-        aws_access_key_id="x", aws_secret_access_key="x",
+        "translate",
+        region_name="ap-northeast-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
     )
 
 
@@ -35,8 +37,12 @@ def translated(text: str) -> dict[str, object]:
         "SourceLanguageCode": "en",
         "TargetLanguageCode": "ja",
         "AppliedTerminologies": [
-            {"Name": "nba-tracker-terms",
-             "Terms": [{"SourceText": "Los Angeles Lakers", "TargetText": "ロサンゼルス・レイカーズ"}]}
+            {
+                "Name": "nba-tracker-terms",
+                "Terms": [
+                    {"SourceText": "Los Angeles Lakers", "TargetText": "ロサンゼルス・レイカーズ"}
+                ],
+            }
         ],
     }
 
@@ -46,8 +52,12 @@ def test_every_call_uses_the_terminology(client: object) -> None:
     stub.add_response(
         "translate_text",
         translated("ロサンゼルス・レイカーズがガードと契約"),
-        {"Text": "Los Angeles Lakers sign guard", "SourceLanguageCode": "en",
-         "TargetLanguageCode": "ja", "TerminologyNames": ["nba-tracker-terms"]},
+        {
+            "Text": "Los Angeles Lakers sign guard",
+            "SourceLanguageCode": "en",
+            "TargetLanguageCode": "ja",
+            "TerminologyNames": ["nba-tracker-terms"],
+        },
     )
     with stub:
         out = AmazonTranslator(client).translate("Los Angeles Lakers sign guard")
@@ -58,11 +68,22 @@ def test_every_call_uses_the_terminology(client: object) -> None:
 def test_throttling_is_retried_with_backoff(client: object) -> None:
     stub = Stubber(client)
     for _ in range(2):
-        stub.add_client_error("translate_text", service_error_code="ThrottlingException",
-                              service_message="Rate exceeded", http_status_code=400)
-    stub.add_response("translate_text", translated("トレード"), {
-        "Text": "trade", "SourceLanguageCode": "en", "TargetLanguageCode": "ja",
-        "TerminologyNames": ANY})
+        stub.add_client_error(
+            "translate_text",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
+    stub.add_response(
+        "translate_text",
+        translated("トレード"),
+        {
+            "Text": "trade",
+            "SourceLanguageCode": "en",
+            "TargetLanguageCode": "ja",
+            "TerminologyNames": ANY,
+        },
+    )
     sleeps: list[float] = []
     with stub:
         out = AmazonTranslator(client, sleep=sleeps.append).translate("trade")
@@ -73,17 +94,24 @@ def test_throttling_is_retried_with_backoff(client: object) -> None:
 def test_persistent_throttling_gives_up_with_the_reason(client: object) -> None:
     stub = Stubber(client)
     for _ in range(3):
-        stub.add_client_error("translate_text", service_error_code="ThrottlingException",
-                              service_message="Rate exceeded", http_status_code=400)
+        stub.add_client_error(
+            "translate_text",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
     with stub, pytest.raises(TranslationError, match="ThrottlingException: Rate exceeded"):
         AmazonTranslator(client, retries=2, sleep=lambda _s: None).translate("trade")
 
 
 def test_a_client_error_fails_at_once(client: object) -> None:
     stub = Stubber(client)
-    stub.add_client_error("translate_text", service_error_code="ResourceNotFoundException",
-                          service_message="Terminology nba-tracker-terms not found",
-                          http_status_code=404)
+    stub.add_client_error(
+        "translate_text",
+        service_error_code="ResourceNotFoundException",
+        service_message="Terminology nba-tracker-terms not found",
+        http_status_code=404,
+    )
     with stub, pytest.raises(TranslationError, match="not found"):
         AmazonTranslator(client, sleep=lambda _s: None).translate("Lakers")
     stub.assert_no_pending_responses()
@@ -104,7 +132,9 @@ def test_terminology_file_is_valid_for_amazon_translate() -> None:
 
     for team in teams.get_teams():
         assert team["full_name"] in terms, team["full_name"]
-        assert terms[team["full_name"]].count("・") >= 1  # city・nickname, as Japanese outlets write
+        assert (
+            terms[team["full_name"]].count("・") >= 1
+        )  # city・nickname, as Japanese outlets write
         assert team["nickname"] in terms
     assert terms["Los Angeles Lakers"] == "ロサンゼルス・レイカーズ"
     assert terms["LeBron James"] == "レブロン・ジェームズ"
@@ -117,10 +147,25 @@ def test_import_terminology_sends_the_csv(client: object) -> None:
     stub = Stubber(client)
     stub.add_response(
         "import_terminology",
-        {"TerminologyProperties": {"Name": "nba-tracker-terms", "SourceLanguageCode": "en",
-                                   "TargetLanguageCodes": ["ja"], "TermCount": 139, "SizeBytes": 5000}},
-        {"Name": "nba-tracker-terms", "MergeStrategy": "OVERWRITE", "Description": ANY,
-         "TerminologyData": {"File": terminology_bytes(), "Format": "CSV", "Directionality": "UNI"}},
+        {
+            "TerminologyProperties": {
+                "Name": "nba-tracker-terms",
+                "SourceLanguageCode": "en",
+                "TargetLanguageCodes": ["ja"],
+                "TermCount": 139,
+                "SizeBytes": 5000,
+            }
+        },
+        {
+            "Name": "nba-tracker-terms",
+            "MergeStrategy": "OVERWRITE",
+            "Description": ANY,
+            "TerminologyData": {
+                "File": terminology_bytes(),
+                "Format": "CSV",
+                "Directionality": "UNI",
+            },
+        },
     )
     with stub:
         props = import_terminology(client, "nba-tracker-terms")

@@ -8,7 +8,9 @@ from nba_tracker.ops.core import OpsContext, ops_command
 from nba_tracker.translate.terminology import import_terminology, load_terms
 
 NAME = "translate"
-app = typer.Typer(help="Amazon Translate terminology for the Japanese edition.", no_args_is_help=True)
+app = typer.Typer(
+    help="Amazon Translate terminology for the Japanese edition.", no_args_is_help=True
+)
 
 
 @app.command("import-terminology")
@@ -18,14 +20,25 @@ def import_terms(ctx: OpsContext) -> None:
     terms = load_terms()
     name = ctx.names.terminology
     if ctx.dry_run:
-        ctx.change("translate", "import_terminology", Name=name, MergeStrategy="OVERWRITE",
-                   TerminologyData=f"<{len(terms)} terms, CSV>")
+        ctx.change(
+            "translate",
+            "import_terminology",
+            Name=name,
+            MergeStrategy="OVERWRITE",
+            TerminologyData=f"<{len(terms)} terms, CSV>",
+        )
         ctx.emit([], extra={"terminology": name, "terms": len(terms)})
         return
     with ctx.status(f"importing {len(terms)} terms as {name}"):
         props = import_terminology(ctx.client("translate"), name)
     ctx.emit(
-        [{"name": props.get("Name", name), "terms": props.get("TermCount", len(terms)),
-          "bytes": props.get("SizeBytes"), "languages": "en → ja"}],
+        [
+            {
+                "name": props.get("Name", name),
+                "terms": props.get("TermCount", len(terms)),
+                "bytes": props.get("SizeBytes"),
+                "languages": "en → ja",
+            }
+        ],
         title="Terminology imported",
     )
