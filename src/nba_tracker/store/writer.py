@@ -5,11 +5,11 @@ collections racing on the same items store each once and fail neither."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.analysis import Analysis
@@ -29,6 +29,11 @@ from nba_tracker.store.models import (
 from nba_tracker.store.reference import dialect_insert
 
 INSERT_CHUNK = 500
+# Core tables for the bulk paths: executemany on a cached statement, no ORM bookkeeping.
+ARTICLES = cast(Table, Article.__table__)
+STORIES = cast(Table, Story.__table__)
+ARTICLE_TEAMS = cast(Table, ArticleTeam.__table__)
+ARTICLE_PLAYERS = cast(Table, ArticlePlayer.__table__)
 
 
 @dataclass(frozen=True)
@@ -52,17 +57,28 @@ def store_items(
     existing = _existing_uids_and_urls(session, items)
     fresh = [a for a in items if a.item.uid not in existing and a.item.url not in existing]
     inserted: dict[str, int] = {}
-    for start in range(0, len(fresh), INSERT_CHUNK):
-        chunk = fresh[start : start + INSERT_CHUNK]
-        rows = [_article_row(a, source.id, fetched_at) for a in chunk]
-        stmt = dialect_insert(session, Article).values(rows).on_conflict_do_nothing()
-        for article_id, uid in session.execute(stmt.returning(Article.id, Article.uid)):
+    if fresh:
+        plan = _plan_stories(session, fresh, source.name)
+        story_ids = _create_stories(session, plan)
+        # One cached statement, executed many times: SQLAlchemy batches the rows
+        # ("insertmanyvalues") instead of compiling a new VALUES list per chunk.
+        table = ARTICLES
+        stmt = dialect_insert(session, table).on_conflict_do_nothing()
+        rows = [
+            _article_row(
+                a, source.id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, ""))
+            )
+            for a in fresh
+        ]
+        for article_id, uid in session.connection().execute(
+            stmt.returning(table.c.id, table.c.uid), rows
+        ):
             inserted[uid] = article_id
+        _settle_stories(session, plan, story_ids, inserted)
     new_items = [a for a in fresh if a.item.uid in inserted]
     if new_items:
         _link_teams(session, new_items, inserted)
         _link_players(session, new_items, inserted)
-        _assign_stories(session, new_items, inserted, source.name)
     return WriteResult(
         new=len(inserted),
         duplicate=len(items) - len(inserted),
@@ -88,7 +104,9 @@ def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> 
     return found
 
 
-def _article_row(a: AnalyzedItem, source_id: int, fetched_at: datetime) -> dict[str, Any]:
+def _article_row(
+    a: AnalyzedItem, source_id: int, fetched_at: datetime, story_id: int | None
+) -> dict[str, Any]:
     analysis = a.analysis
     picks = [p for p in analysis.to_json_dict().get("picks", [])]
     return {
@@ -104,6 +122,7 @@ def _article_row(a: AnalyzedItem, source_id: int, fetched_at: datetime) -> dict[
         "status": str(analysis.status) if analysis.status else None,
         "assets": {"picks": picks} if picks else None,
         "translation_status": "pending",
+        "story_id": story_id,
     }
 
 
@@ -120,7 +139,9 @@ def _link_teams(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, 
         if abbr in team_ids
     ]
     if rows:
-        session.execute(dialect_insert(session, ArticleTeam).values(rows).on_conflict_do_nothing())
+        session.connection().execute(
+            dialect_insert(session, ARTICLE_TEAMS).on_conflict_do_nothing(), rows
+        )
 
 
 def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
@@ -136,8 +157,8 @@ def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str
                 rows.append({"article_id": ids[a.item.uid], "player_id": pid})
     if rows:
         unique = list({(r["article_id"], r["player_id"]): r for r in rows}.values())
-        session.execute(
-            dialect_insert(session, ArticlePlayer).values(unique).on_conflict_do_nothing()
+        session.connection().execute(
+            dialect_insert(session, ARTICLE_PLAYERS).on_conflict_do_nothing(), unique
         )
 
 
@@ -180,27 +201,31 @@ def _resolve_players(
     return result
 
 
-def _assign_stories(
-    session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int], source_name: str
-) -> None:
-    """Each transaction article joins the story it reports, or starts one. Matching is done
-    in memory; stories are then created and articles linked in a few bulk statements."""
+@dataclass
+class _StoryPlan:
+    """Which story each new transaction article belongs to, decided before any write:
+    ``assignment`` maps article uid → an existing story id or a key of ``new``."""
+
+    assignment: dict[str, int | str] = field(default_factory=dict)
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[int | str, list[AnalyzedItem]] = field(default_factory=dict)
+
+
+def _plan_stories(session: Session, items: Sequence[AnalyzedItem], source_name: str) -> _StoryPlan:
+    """Each transaction article joins the story it reports, or starts one; matching is
+    done in memory against the recent stories that share a team or player."""
+    plan = _StoryPlan()
     transactions = sorted(
         (a for a in items if str(a.analysis.category) != "Other"), key=lambda x: x.item.published_at
     )
     if not transactions:
-        return
-    earliest = transactions[0].item.published_at - STORY_WINDOW
-    categories = {str(a.analysis.category) for a in transactions}
+        return plan
     candidates: dict[int | str, StoryCandidate] = {}
-    candidates.update(_story_candidates(session, earliest, categories, exclude=set(ids.values())))
-    new_stories: dict[str, dict[str, Any]] = {}
-    extended: dict[int, list[AnalyzedItem]] = {}
-    links: list[tuple[int, int | str]] = []
+    candidates.update(_story_candidates(session, transactions))
     for a in transactions:
         analysis = a.analysis
         mine = StoryCandidate(
-            key=ids[a.item.uid],
+            key=a.item.uid,
             category=analysis.category,
             status=analysis.status,
             teams=frozenset(analysis.teams),
@@ -212,42 +237,70 @@ def _assign_stories(
         match = find_story(mine, candidates.values())
         key: int | str
         if match is None:
-            new_key = f"new:{len(new_stories)}"
-            new_stories[new_key] = _story_row(a)
+            new_key = f"new:{len(plan.new)}"
+            plan.new[new_key] = _story_row(a)
             key = new_key
             candidates[key] = replace(mine, key=key)
-        elif isinstance(match, str):
-            key = match
-            _extend_row(new_stories[match], a)
-            candidates[key] = _grow(candidates[key], mine)
         else:
-            key = int(match)
-            extended.setdefault(key, []).append(a)
+            key = match if isinstance(match, str) else int(match)
+            if isinstance(match, str):
+                _extend_row(plan.new[match], a)
             candidates[key] = _grow(candidates[key], mine)
-        links.append((ids[a.item.uid], key))
-    story_ids: dict[int | str, int] = {}
-    if new_stories:
-        keys = list(new_stories)
+        plan.assignment[a.item.uid] = key
+        plan.members.setdefault(key, []).append(a)
+    return plan
+
+
+def _create_stories(session: Session, plan: _StoryPlan) -> dict[int | str, int]:
+    ids: dict[int | str, int] = {}
+    for key in {k for k in plan.assignment.values() if isinstance(k, int)}:
+        ids[key] = key
+    if plan.new:
+        keys = list(plan.new)
+        table = STORIES
         returned = (
-            session.execute(
-                insert(Story).returning(Story.id, sort_by_parameter_order=True),
-                [new_stories[k] for k in keys],
+            session.connection()
+            .execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [plan.new[k] for k in keys],
             )
             .scalars()
             .all()
         )
-        story_ids.update(zip(keys, returned, strict=True))
-    if extended:
-        for story in session.scalars(select(Story).where(Story.id.in_(extended)).with_for_update()):
-            row = _story_fields(story)
-            for a in extended[story.id]:
+        ids.update(zip(keys, returned, strict=True))
+    return ids
+
+
+def _settle_stories(
+    session: Session, plan: _StoryPlan, story_ids: dict[int | str, int], inserted: dict[str, int]
+) -> None:
+    """Count only the articles that were really inserted (a concurrent run may have stored
+    some first): grow existing stories, fix or drop new ones."""
+    story_table = STORIES
+    for key, members in plan.members.items():
+        stored = [a for a in members if a.item.uid in inserted]
+        if isinstance(key, str):
+            if not stored:
+                session.connection().execute(
+                    story_table.delete().where(story_table.c.id == story_ids[key])
+                )
+            elif len(stored) != len(members):
+                row = _story_row(stored[0])
+                for a in stored[1:]:
+                    _extend_row(row, a)
+                session.connection().execute(
+                    update(story_table).where(story_table.c.id == story_ids[key]).values(**row)
+                )
+    existing = {k: v for k, v in plan.members.items() if isinstance(k, int)}
+    if not existing:
+        return
+    for story in session.scalars(select(Story).where(Story.id.in_(existing)).with_for_update()):
+        row = _story_fields(story)
+        for a in existing[story.id]:
+            if a.item.uid in inserted:
                 _extend_row(row, a)
-            for field_name, value in row.items():
-                setattr(story, field_name, value)
-    session.execute(
-        update(Article),
-        [{"id": aid, "story_id": story_ids.get(key, key)} for aid, key in links],
-    )
+        for field_name, value in row.items():
+            setattr(story, field_name, value)
 
 
 def _story_row(a: AnalyzedItem) -> dict[str, Any]:
@@ -298,10 +351,35 @@ def _status(value: str | None) -> Status | None:
 
 
 def _story_candidates(
-    session: Session, since: datetime, categories: set[str], exclude: set[int]
+    session: Session, transactions: Sequence[AnalyzedItem]
 ) -> dict[int | str, StoryCandidate]:
-    """Stories of the same categories reported recently, keyed by story id, described by
-    the union of their articles' teams and players."""
+    """Recent stories of the same categories that share a team or a player with the new
+    articles, keyed by story id, described by the union of their articles' teams and
+    players. Only those can match, so nothing else is loaded."""
+    since = min(a.item.published_at for a in transactions) - STORY_WINDOW
+    until = max(a.item.published_at for a in transactions) + STORY_WINDOW
+    categories = {str(a.analysis.category) for a in transactions}
+    abbreviations = {t for a in transactions for t in a.analysis.teams}
+    names = {m.name for a in transactions for m in a.analysis.players}
+    related = []
+    if abbreviations:
+        related.append(
+            Article.id.in_(
+                select(ArticleTeam.article_id)
+                .join(Team, Team.id == ArticleTeam.team_id)
+                .where(Team.abbreviation.in_(abbreviations))
+            )
+        )
+    if names:
+        related.append(
+            Article.id.in_(
+                select(ArticlePlayer.article_id)
+                .join(Player, Player.id == ArticlePlayer.player_id)
+                .where(Player.full_name.in_(names))
+            )
+        )
+    if not related:
+        return {}
     rows = session.execute(
         select(
             Article.id,
@@ -314,12 +392,12 @@ def _story_candidates(
         )
         .join(Source, Source.id == Article.source_id)
         .where(
-            Article.published_at >= since,
+            Article.published_at.between(since, until),
             Article.category.in_(categories),
             Article.story_id.is_not(None),
+            or_(*related),
         )
     ).all()
-    rows = [r for r in rows if r.id not in exclude]
     if not rows:
         return {}
     article_ids = [r.id for r in rows]
