@@ -4,6 +4,7 @@ collections racing on the same items store each once and fail neither."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -60,20 +61,13 @@ def store_items(
     if fresh:
         plan = _plan_stories(session, fresh, source.name)
         story_ids = _create_stories(session, plan)
-        # One cached statement, executed many times: SQLAlchemy batches the rows
-        # ("insertmanyvalues") instead of compiling a new VALUES list per chunk.
-        table = ARTICLES
-        stmt = dialect_insert(session, table).on_conflict_do_nothing()
         rows = [
             _article_row(
                 a, source.id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, ""))
             )
             for a in fresh
         ]
-        for article_id, uid in session.connection().execute(
-            stmt.returning(table.c.id, table.c.uid), rows
-        ):
-            inserted[uid] = article_id
+        inserted = dict(_insert_articles(session, rows))
         _settle_stories(session, plan, story_ids, inserted)
     new_items = [a for a in fresh if a.item.uid in inserted]
     if new_items:
@@ -84,6 +78,49 @@ def store_items(
         duplicate=len(items) - len(inserted),
         new_article_ids=tuple(inserted.values()),
     )
+
+
+_ARTICLE_COLUMNS = (
+    "uid", "source_id", "url", "title", "summary", "published_at", "published_estimated",
+    "fetched_at", "category", "status", "assets", "translation_status", "story_id",
+)  # fmt: skip
+
+
+def _insert_articles(session: Session, rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Insert rows, skipping any that exist by uid or URL; returns (uid, id) of the new.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+    NOTHING — several times faster than parameterised inserts for a feed's worth of rows.
+    SQLite: one cached statement executed many times.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        stmt = dialect_insert(session, ARTICLES).on_conflict_do_nothing()
+        result = connection.execute(stmt.returning(ARTICLES.c.uid, ARTICLES.c.id), rows)
+        return [(uid, article_id) for uid, article_id in result]
+    columns = ", ".join(_ARTICLE_COLUMNS)
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS incoming_articles "
+            "(LIKE articles INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY incoming_articles ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(row[c]) if c == "assets" and row[c] is not None else row[c]
+                        for c in _ARTICLE_COLUMNS
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO articles ({columns}) SELECT {columns} FROM incoming_articles "
+            "ORDER BY published_at ON CONFLICT DO NOTHING RETURNING uid, id"
+        )
+        inserted = [(str(uid), int(article_id)) for uid, article_id in cursor.fetchall()]
+        cursor.execute("TRUNCATE incoming_articles")
+    return inserted
 
 
 def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
