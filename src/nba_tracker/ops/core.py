@@ -12,7 +12,7 @@ import functools
 import inspect
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -29,6 +29,7 @@ from botocore.exceptions import (
     WaiterError,
 )
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nba_tracker.ops.naming import (
@@ -44,6 +45,8 @@ err_console = Console(stderr=True)
 EXIT_AWS_ERROR = 1
 EXIT_INVALID_INPUT = 2
 EXIT_ABORTED = 3
+
+REDACTED = "<redacted>"
 
 
 class OpsError(Exception):
@@ -90,17 +93,43 @@ class OpsContext:
             self._clients[service] = self.session.client(service, config=_BOTO_CONFIG)  # type: ignore[call-overload]
         return self._clients[service]
 
-    def change(self, service: str, operation: str, /, **params: Any) -> Any:
-        """Make a call that changes AWS — or, with ``--dry-run``, print exactly that call."""
+    def change(
+        self, service: str, operation: str, /, *, redact: Collection[str] = (), **params: Any
+    ) -> Any:
+        """Make a call that changes AWS — or, with ``--dry-run``, print exactly that call.
+
+        Parameters named in ``redact`` (secret values) are shown as ``<redacted>``.
+        """
         if self.dry_run:
+            shown = {k: (REDACTED if k in redact else v) for k, v in params.items()}
             self.planned_calls.append(
-                {"service": service, "operation": operation, "params": params}
+                {"service": service, "operation": operation, "params": shown}
             )
             if not self.json_output:
-                rendered = ", ".join(f"{k}={v!r}" for k, v in params.items())
-                console.print(f"[yellow]dry-run[/] would call {service}.{operation}({rendered})")
+                rendered = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+                console.print(
+                    f"[yellow]dry-run[/] would call {service}.{operation}({escape(rendered)})",
+                    highlight=False,
+                )
             return None
         return getattr(self.client(service), operation)(**params)
+
+    def wait(
+        self,
+        service: str,
+        waiter: str,
+        text: str,
+        /,
+        *,
+        delay: int = 15,
+        max_attempts: int = 120,
+        **params: Any,
+    ) -> None:
+        """Block on a boto3 waiter behind a spinner; a timeout is a :class:`WaiterError`."""
+        with self.status(text):
+            self.client(service).get_waiter(waiter).wait(
+                WaiterConfig={"Delay": delay, "MaxAttempts": max_attempts}, **params
+            )
 
     def confirm(self, action: str) -> None:
         """Ask before destroying; on prod the operator must type the environment's name."""

@@ -60,6 +60,9 @@ class ResourceNames:
     alb_dns_name: str = ""
     ecs_security_group_id: str = ""
     db_security_group_id: str = ""
+    manual_snapshot_prefix: str = ""
+    restored_db_cluster: str = ""
+    ecs_scaling_policy: str = ""
 
     @property
     def autoscaling_resource_id(self) -> str:
@@ -109,6 +112,10 @@ def resource_names(env: str, region: str = DEFAULT_REGION, project: str = PROJEC
         terminology=f"{project}-terms",
         scheduler_state_parameter=f"/{project}/{env}/scheduler/state",
         emergency_state_parameter=f"/{project}/{env}/emergency/state",
+        # Same rule as the topic: the guide's name for dev, the env in it for prod.
+        manual_snapshot_prefix=f"{project}-manual" if env == "dev" else f"{prefix}-manual",
+        restored_db_cluster=f"{prefix}-restored",
+        ecs_scaling_policy="cpu-scaling-policy",
     )
 
 
