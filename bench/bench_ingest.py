@@ -1,8 +1,9 @@
 """Collection speed. Prints a table, then the same figures as one JSON object.
 
-(a) 40 feeds × 50 items over loopback HTTP, each response delayed 200 ms: the whole run
-    (fetch, parse, understand, store) against the slowest single feed alone, and against
-    fetching the feeds one after another as the original tracker did;
+(a) 40 feeds × 50 items over loopback HTTP, each response delayed 200 ms: downloading
+    them all against downloading the slowest one alone; the whole run (fetch, parse,
+    understand, store) against a run of the slowest single feed, and against fetching the
+    feeds one after another as the original tracker did;
 (b) the same run again when nothing changed (conditional GET → 304);
 (c) writing 10,000 new items into PostgreSQL: items per second.
 """
@@ -22,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nba_tracker.domain.analysis import analyze  # noqa: E402
 
+from nba_tracker.ingest.fetch import Validators, fetch_all  # noqa: E402
 from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.parse import parse_feed  # noqa: E402
-from nba_tracker.ingest.pipeline import Collector  # noqa: E402
+from nba_tracker.ingest.pipeline import Collector, fetch_options  # noqa: E402
 from nba_tracker.ingest.registry import FeedSpec  # noqa: E402
 from nba_tracker.settings import Settings  # noqa: E402
 from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction  # noqa: E402
@@ -48,6 +50,20 @@ def timed_run(settings: Settings, url: str, feeds: list[FeedSpec]) -> tuple[floa
         return time.perf_counter() - start, report.totals
     finally:
         engine.dispose()
+
+
+def fetch_phase(settings: Settings, feeds: list[FeedSpec]) -> tuple[float, float]:
+    """Download time alone: all 40 feeds at once against the slowest one by itself."""
+    options = fetch_options(settings)
+    singles = []
+    for spec in feeds[:3]:
+        start = time.perf_counter()
+        asyncio.run(fetch_all([(spec, Validators())], options))
+        singles.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    results = asyncio.run(fetch_all([(f, Validators()) for f in feeds], options))
+    assert all(r.ok for r in results)
+    return time.perf_counter() - start, max(singles)
 
 
 def fresh_sqlite(directory: Path, name: str) -> str:
@@ -76,6 +92,7 @@ def bench_concurrent(tmp: Path) -> dict[str, float]:
             seconds, _ = timed_run(settings, fresh_sqlite(tmp, f"single{i}.db"), [feeds[i]])
             singles.append(seconds)
         slowest_single = max(singles)
+        fetch_all_seconds, fetch_single_seconds = fetch_phase(settings, feeds)
         url = fresh_sqlite(tmp, "all.db")
         total, totals = timed_run(settings, url, feeds)
         assert totals["new"] == FEEDS * ITEMS, totals
@@ -85,6 +102,9 @@ def bench_concurrent(tmp: Path) -> dict[str, float]:
             settings.model_copy(update={"fetch_concurrency": 1}), fresh_sqlite(tmp, "seq.db"), feeds
         )
     return {
+        "fetch_all_seconds": round(fetch_all_seconds, 3),
+        "fetch_single_seconds": round(fetch_single_seconds, 3),
+        "fetch_ratio_to_single": round(fetch_all_seconds / fetch_single_seconds, 2),
         "run_seconds": round(total, 3),
         "slowest_single_feed_seconds": round(slowest_single, 3),
         "ratio_to_slowest_single": round(total / slowest_single, 2),

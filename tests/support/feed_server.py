@@ -21,6 +21,12 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops SYNs when 40 feeds connect at once, adding a
+    # one-second retransmit that would be measured as our latency.
+    request_queue_size = 256
+
+
 class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
@@ -71,7 +77,7 @@ class FeedServer:
                 if body:
                     self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
