@@ -1,0 +1,166 @@
+"""Monitoring and alerts (guide: 監視とアラート): dashboard, alarms, SNS subscribers.
+
+The dashboard and alarms are rendered from the one shared definition
+(``infra/monitoring/monitoring.json``) that Terraform reads too; nothing here
+describes a metric of its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
+
+# Deliberately plain: one @, no spaces, a dotted domain. SNS sends a confirmation
+# mail anyway, so this only catches typos before they become a pending subscription.
+_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+
+PENDING = "PendingConfirmation"
+_DESCRIBE_BATCH = 100  # describe_alarms takes at most 100 names
+
+
+def check_email(address: str) -> str:
+    value = address.strip()
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise InvalidInput(f"{address!r} is not an e-mail address")
+    return value
+
+
+def _definition() -> ModuleType:
+    # Imported on use so the rest of ``ops`` works even where the renderer is absent.
+    try:
+        return importlib.import_module("nba_tracker.ops.monitoring_definition")
+    except ImportError as exc:
+        raise OpsError(f"the monitoring definition renderer is not installed: {exc}") from exc
+
+
+def find_topic_arn(ctx: OpsContext) -> str:
+    """The alerts topic Terraform created: from --tf-outputs, else looked up by name."""
+    if ctx.names.sns_topic_arn:
+        return ctx.names.sns_topic_arn
+    for page in ctx.client("sns").get_paginator("list_topics").paginate():
+        for topic in page.get("Topics", []):
+            arn = topic["TopicArn"]
+            if arn.rsplit(":", 1)[-1] == ctx.names.sns_topic:
+                return str(arn)
+    raise OpsError(
+        f"SNS topic {ctx.names.sns_topic} not found in {ctx.names.region}; "
+        "it is created by Terraform (infra/terraform)"
+    )
+
+
+def deploy(ctx: OpsContext) -> list[dict[str, str]]:
+    """Put the dashboard, the metric filters and every alarm of the shared definition."""
+    definition = _definition()
+    defn = definition.load_definition()
+    names = ctx.names.as_dict()
+    topic_arn = find_topic_arn(ctx)
+    verb = "would put" if ctx.dry_run else "put"
+    done: list[dict[str, str]] = []
+
+    body = definition.render_dashboard(defn, names)
+    ctx.change(
+        "cloudwatch",
+        "put_dashboard",
+        DashboardName=ctx.names.dashboard,
+        DashboardBody=json.dumps(body, separators=(",", ":")),
+    )
+    done.append({"kind": "dashboard", "name": ctx.names.dashboard, "action": verb})
+
+    render_filters = getattr(definition, "render_metric_filters", None)
+    for params in render_filters(defn, names) if render_filters else []:
+        ctx.change("logs", "put_metric_filter", **params)
+        done.append({"kind": "metric filter", "name": params["filterName"], "action": verb})
+
+    for params in definition.render_alarms(defn, names, topic_arn):
+        ctx.change("cloudwatch", "put_metric_alarm", **params)
+        done.append({"kind": "alarm", "name": params["AlarmName"], "action": verb})
+    return done
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def alarm_states(ctx: OpsContext) -> list[dict[str, Any]]:
+    """Every alarm the definition calls for, with its state; absent ones say so.
+
+    Asking by exact name (not by prefix) keeps dev from listing prod's alarms.
+    """
+    definition = _definition()
+    defn = definition.load_definition()
+    wanted = [
+        a["AlarmName"]
+        for a in definition.render_alarms(defn, ctx.names.as_dict(), ctx.names.sns_topic_arn)
+    ]
+    found: dict[str, dict[str, Any]] = {}
+    cloudwatch = ctx.client("cloudwatch")
+    for batch in _batches(wanted, _DESCRIBE_BATCH):
+        for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmNames=batch):
+            for alarm in page.get("MetricAlarms", []):
+                found[alarm["AlarmName"]] = alarm
+    rows: list[dict[str, Any]] = []
+    for name in wanted:
+        alarm = found.get(name)
+        if alarm is None:
+            rows.append({"alarm": name, "state": "NOT DEPLOYED", "since": None, "reason": ""})
+            continue
+        rows.append(
+            {
+                "alarm": name,
+                "state": alarm.get("StateValue"),
+                "since": alarm.get("StateUpdatedTimestamp"),
+                "reason": alarm.get("StateReason", ""),
+            }
+        )
+    return rows
+
+
+def subscriptions(ctx: OpsContext, topic_arn: str | None = None) -> list[dict[str, str]]:
+    arn = topic_arn or find_topic_arn(ctx)
+    rows: list[dict[str, str]] = []
+    pages = ctx.client("sns").get_paginator("list_subscriptions_by_topic")
+    for page in pages.paginate(TopicArn=arn):
+        for sub in page.get("Subscriptions", []):
+            pending = sub.get("SubscriptionArn") == PENDING
+            rows.append(
+                {
+                    "protocol": sub.get("Protocol", ""),
+                    "endpoint": sub.get("Endpoint", ""),
+                    "status": "pending confirmation" if pending else "confirmed",
+                    "subscription": "" if pending else sub.get("SubscriptionArn", ""),
+                }
+            )
+    return rows
+
+
+def subscribe_email(ctx: OpsContext, address: str) -> dict[str, str]:
+    """Subscribe an address once; a second run reports it instead of subscribing again."""
+    email = check_email(address)
+    arn = find_topic_arn(ctx)
+    for row in subscriptions(ctx, arn):
+        if row["protocol"] == "email" and row["endpoint"].lower() == email.lower():
+            return {**row, "action": "already subscribed"}
+    response = ctx.change(
+        "sns",
+        "subscribe",
+        TopicArn=arn,
+        Protocol="email",
+        Endpoint=email,
+        ReturnSubscriptionArn=True,
+    )
+    if ctx.dry_run:
+        return {"protocol": "email", "endpoint": email, "status": "", "action": "would subscribe"}
+    return {
+        "protocol": "email",
+        "endpoint": email,
+        "status": "pending confirmation",
+        "subscription": response.get("SubscriptionArn", ""),
+        "action": "subscribed: confirm from the e-mail AWS sends",
+    }
