@@ -110,6 +110,7 @@ class OpsContext:
                 console.print(
                     f"[yellow]dry-run[/] would call {service}.{operation}({escape(rendered)})",
                     highlight=False,
+                    soft_wrap=True,  # one call per line, whatever the terminal width
                 )
             return None
         return getattr(self.client(service), operation)(**params)
@@ -297,7 +298,9 @@ def ops_command(changes_aws: bool = False) -> Callable[[F], F]:
     """
 
     def decorate(fn: F) -> F:
-        sig = inspect.signature(fn)
+        # eval_str: command modules use `from __future__ import annotations`, and Typer
+        # reads the options from the (string) annotations of the signature set below.
+        sig = inspect.signature(fn, eval_str=True)
         own = list(sig.parameters.values())[1:]
         extra = {**_COMMON, **(_CHANGING if changes_aws else {})}
         added = [
