@@ -28,6 +28,7 @@ from botocore.exceptions import (
     ParamValidationError,
     WaiterError,
 )
+from botocore.parsers import ResponseParserError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -288,6 +289,12 @@ def run_guarded(fn: Callable[[], Any]) -> Any:
         raise typer.Exit(exc.exit_code) from None
     except (ClientError, BotoCoreError) as exc:
         err_console.print(f"[red]error:[/] {describe_aws_error(exc)}")
+        raise typer.Exit(EXIT_AWS_ERROR) from None
+    except ResponseParserError as exc:
+        # An endpoint (often an emulator behind AWS_ENDPOINT_URL) answered with
+        # something that is not an AWS response, e.g. an HTML error page.
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        err_console.print(f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}")
         raise typer.Exit(EXIT_AWS_ERROR) from None
 
 
