@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
+
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
 
 # The guide runs 1–10 tasks; far above that is more likely a typo than a plan.
@@ -170,10 +173,17 @@ def set_autoscaling(
 
 
 def _engine_limits(ctx: OpsContext, cluster: dict[str, Any]) -> dict[str, Any]:
-    """Serverless v2 limits AWS reports for the cluster's engine version ({} if none)."""
-    versions = ctx.client("rds").describe_db_engine_versions(
-        Engine=cluster["Engine"], EngineVersion=cluster["EngineVersion"]
-    )
+    """Serverless v2 limits AWS reports for the cluster's engine version ({} if unknown).
+
+    Only a clearer message: when AWS cannot say, modify_db_cluster still rejects what the
+    engine does not support.
+    """
+    try:
+        versions = ctx.client("rds").describe_db_engine_versions(
+            Engine=cluster["Engine"], EngineVersion=cluster["EngineVersion"]
+        )
+    except (ClientError, BotoCoreError, ResponseParserError):
+        return {}
     for version in versions.get("DBEngineVersions", []):
         support = version.get("ServerlessV2FeaturesSupport")
         if support:
@@ -188,7 +198,9 @@ def scale_database(
     found = ctx.client("rds").describe_db_clusters(DBClusterIdentifier=ctx.names.db_cluster)
     cluster = found["DBClusters"][0]
     current = cluster.get("ServerlessV2ScalingConfiguration") or {}
-    limits = _engine_limits(ctx, cluster)
+    # Older engine versions stop at 128 ACU and cannot pause; ask only when it matters.
+    needs_check = min_acu == 0 or max_acu > 128
+    limits = _engine_limits(ctx, cluster) if needs_check else {}
     version = f"{cluster['Engine']} {cluster['EngineVersion']}"
     if min_acu == 0 and limits.get("MinCapacity", 0) > 0:
         raise OpsError(
