@@ -28,6 +28,8 @@ _TF_OUTPUT_FIELDS = {
     "alb_dns_name": "alb_dns_name",
     "ecs_security_group_id": "ecs_security_group_id",
     "db_security_group_id": "db_security_group_id",
+    "alb_arn_suffix": "alb_suffix",
+    "target_group_arn_suffix": "target_group_suffix",
 }
 
 
@@ -63,6 +65,12 @@ class ResourceNames:
     manual_snapshot_prefix: str = ""
     restored_db_cluster: str = ""
     ecs_scaling_policy: str = ""
+    alb_name: str = ""
+    target_group_name: str = ""
+    # CloudWatch's ALB dimensions ("app/<name>/<id>"): AWS picks the id, so these come
+    # from Terraform outputs or a lookup by alb_name / target_group_name.
+    alb_suffix: str = ""
+    target_group_suffix: str = ""
 
     @property
     def autoscaling_resource_id(self) -> str:
@@ -116,6 +124,8 @@ def resource_names(env: str, region: str = DEFAULT_REGION, project: str = PROJEC
         manual_snapshot_prefix=f"{project}-manual" if env == "dev" else f"{prefix}-manual",
         restored_db_cluster=f"{prefix}-restored",
         ecs_scaling_policy="cpu-scaling-policy",
+        alb_name=prefix,
+        target_group_name=prefix,
     )
 
 
