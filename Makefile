@@ -9,7 +9,7 @@ PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
 .PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
-        bench-understanding eval airflow-dev clean db-upgrade
+        bench-understanding eval airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
@@ -60,6 +60,10 @@ bench-understanding: $(STAMP)
 bench-api: $(STAMP)
 	@scripts/test-setup.sh
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_api.py
+
+## A local Airflow (standalone, Airflow 3) running these DAGs against a local tracker.
+airflow-dev: $(STAMP)
+	scripts/airflow-dev.sh
 
 clean:
 	rm -rf $(VENV) .venvs .pytest_cache .mypy_cache .ruff_cache
