@@ -28,6 +28,7 @@ trap 'kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true' 
 export AIRFLOW__CORE__DAGS_FOLDER="$PWD/airflow/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS=True
+export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="$airflow_port"
 export AIRFLOW__API__BASE_URL="http://127.0.0.1:$airflow_port"
 # What MWAA reads from SSM /airflow/connections/… and /airflow/variables/…
@@ -36,4 +37,5 @@ export AIRFLOW_VAR_NBA_TRACKER_ENV=dev
 export AIRFLOW_VAR_NBA_TRACKER_MAINTENANCE_DRY_RUN=true
 
 echo "tracker API: http://127.0.0.1:$api_port   Airflow UI: http://127.0.0.1:$airflow_port" >&2
-.venvs/airflow3/bin/airflow standalone
+# standalone starts its components as `airflow …` subprocesses: the venv goes first on PATH.
+PATH="$PWD/.venvs/airflow3/bin:$PATH" airflow standalone
