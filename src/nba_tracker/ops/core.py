@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -91,8 +92,21 @@ class OpsContext:
     def client(self, service: str, /) -> Any:
         """A boto3 client; honours boto3's own configuration, AWS_ENDPOINT_URL included."""
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, config=_BOTO_CONFIG)  # type: ignore[call-overload]
+            config = _BOTO_CONFIG
+            if self._custom_endpoint(service):
+                # Host prefixes ("api." for MWAA) exist on AWS's own hostnames only;
+                # prefixed onto an emulator's "127.0.0.1" they make an unreachable host.
+                config = config.merge(Config(inject_host_prefix=False))
+            self._clients[service] = self.session.client(service, config=config)  # type: ignore[call-overload]
         return self._clients[service]
+
+    def _custom_endpoint(self, service: str) -> bool:
+        specific = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
+        return bool(
+            os.environ.get("AWS_ENDPOINT_URL")
+            or os.environ.get(specific)
+            or self.session._session.get_config_variable("endpoint_url")
+        )
 
     def change(
         self, service: str, operation: str, /, *, redact: Collection[str] = (), **params: Any
@@ -215,7 +229,11 @@ def describe_aws_error(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = error.get("Code", "Error")
-        msg = error.get("Message", "")
+        msg = " ".join(str(error.get("Message", "")).split())
+        if msg.lower().startswith("<!doctype") or msg.lower().startswith("<html"):
+            # Not an AWS error body: an emulator or proxy answered with a web page.
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+            msg = f"the endpoint answered HTTP {status} with a web page, not an AWS error"
         op = getattr(exc, "operation_name", "call")
         if code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}:
             return f"access denied for {op}: {msg} (check the IAM policy of your role)"
