@@ -31,6 +31,7 @@ def test_dags_load_cleanly(airflow_runtime: AirflowRuntime, dagbag_report: dict[
     assert report["import_errors"] == {}
     assert report["variable_calls"] == [], "a DAG file reads Variables at import"
     assert report["connects"] == [], "a DAG file opens network connections at import"
+    assert report["imported_at_parse"] == [], "imports that belong inside tasks"
     assert set(report["dags"]) == set(EXPECTED)
     for file_name, seconds in report["parse_seconds"].items():
         assert seconds < MAX_PARSE_SECONDS, f"{file_name} took {seconds:.2f} s to parse"

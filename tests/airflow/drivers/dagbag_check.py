@@ -50,6 +50,7 @@ def main(dags_folder: str, out: str) -> None:
     except ImportError:
         pass
 
+    already = set(sys.modules)
     for p in patches:
         p.start()
     try:
@@ -57,6 +58,12 @@ def main(dags_folder: str, out: str) -> None:
     finally:
         for p in patches:
             p.stop()
+    # Heavy or deployment-specific packages belong inside tasks, not at parse time.
+    imported = sorted(
+        name
+        for name in set(sys.modules) - already
+        if name.split(".")[0] in {"nba_tracker", "boto3", "botocore", "requests"}
+    )
 
     dags = {}
     for dag_id, dag in bag.dags.items():
@@ -88,6 +95,7 @@ def main(dags_folder: str, out: str) -> None:
         },
         "variable_calls": variable_calls,
         "connects": connects,
+        "imported_at_parse": imported,
     }
     Path(out).write_text(json.dumps(report, indent=2, default=str))
 
