@@ -11,8 +11,11 @@ import importlib
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
 
@@ -39,6 +42,14 @@ def _definition() -> ModuleType:
         raise OpsError(f"the monitoring definition renderer is not installed: {exc}") from exc
 
 
+def _load() -> tuple[ModuleType, dict[str, Any]]:
+    definition = _definition()
+    try:
+        return definition, definition.load_definition()
+    except (OSError, ValueError) as exc:
+        raise OpsError(str(exc)) from exc
+
+
 def find_topic_arn(ctx: OpsContext) -> str:
     """The alerts topic Terraform created: from --tf-outputs, else looked up by name."""
     if ctx.names.sns_topic_arn:
@@ -54,33 +65,104 @@ def find_topic_arn(ctx: OpsContext) -> str:
     )
 
 
+@dataclass
+class Scope:
+    """What the definition is rendered with for this environment, and what was left out."""
+
+    names: dict[str, str]
+    services: list[str]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+def _not_found(exc: ClientError) -> bool:
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return "NotFound" in code
+
+
+def _arn_suffix(ctx: OpsContext, operation: str, key: str, name: str) -> str | None:
+    """CloudWatch's dimension: ``app/<name>/<id>`` (ALB) or ``targetgroup/<name>/<id>``."""
+    try:
+        found = getattr(ctx.client("elbv2"), operation)(Names=[name])
+    except ClientError as exc:
+        if _not_found(exc):
+            return None
+        raise
+    items = found.get(key, [])
+    if not items:
+        return None
+    resource = str(items[0][key[:-1] + "Arn"]).rsplit(":", 1)[-1]
+    return resource.removeprefix("loadbalancer/")
+
+
+def _mwaa_exists(ctx: OpsContext) -> bool:
+    try:
+        ctx.client("mwaa").get_environment(Name=ctx.names.mwaa_env)
+    except ClientError as exc:
+        if _not_found(exc):
+            return False
+        raise
+    return True
+
+
+def scope(ctx: OpsContext) -> Scope:
+    """Fill the ALB suffixes (Terraform outputs, else a lookup by name) and leave out the
+    services this environment does not run (no ALB yet, MWAA disabled)."""
+    names = ctx.names.as_dict()
+    services = list(_definition().SERVICES)
+    skipped: list[dict[str, str]] = []
+    alb = ctx.names.alb_suffix or _arn_suffix(
+        ctx, "describe_load_balancers", "LoadBalancers", ctx.names.alb_name
+    )
+    group = ctx.names.target_group_suffix or _arn_suffix(
+        ctx, "describe_target_groups", "TargetGroups", ctx.names.target_group_name
+    )
+    if alb and group:
+        names.update(alb_suffix=alb, target_group_suffix=group)
+    else:
+        # The renderer wants every placeholder filled even for services it leaves out.
+        names.update(alb_suffix="-", target_group_suffix="-")
+        services.remove("alb")
+        skipped.append(
+            {
+                "kind": "alb",
+                "name": ctx.names.alb_name,
+                "action": "skipped: load balancer not found",
+            }
+        )
+    if not _mwaa_exists(ctx):
+        services.remove("mwaa")
+        skipped.append(
+            {"kind": "mwaa", "name": ctx.names.mwaa_env, "action": "skipped: environment not found"}
+        )
+    return Scope(names, services, skipped)
+
+
 def deploy(ctx: OpsContext) -> list[dict[str, str]]:
     """Put the dashboard, the metric filters and every alarm of the shared definition."""
-    definition = _definition()
-    defn = definition.load_definition()
-    names = ctx.names.as_dict()
+    definition, defn = _load()
     topic_arn = find_topic_arn(ctx)
+    where = scope(ctx)
     verb = "would put" if ctx.dry_run else "put"
     done: list[dict[str, str]] = []
 
-    body = definition.render_dashboard(defn, names)
+    body = definition.render_dashboard(defn, where.names, where.services)
+    name = definition.dashboard_name(defn, where.names)
     ctx.change(
         "cloudwatch",
         "put_dashboard",
-        DashboardName=ctx.names.dashboard,
+        DashboardName=name,
         DashboardBody=json.dumps(body, separators=(",", ":")),
     )
-    done.append({"kind": "dashboard", "name": ctx.names.dashboard, "action": verb})
+    done.append({"kind": "dashboard", "name": name, "action": verb})
 
-    render_filters = getattr(definition, "render_metric_filters", None)
-    for params in render_filters(defn, names) if render_filters else []:
+    for params in definition.render_metric_filters(defn, where.names, where.services):
         ctx.change("logs", "put_metric_filter", **params)
         done.append({"kind": "metric filter", "name": params["filterName"], "action": verb})
 
-    for params in definition.render_alarms(defn, names, topic_arn):
+    for params in definition.render_alarms(defn, where.names, topic_arn, where.services):
         ctx.change("cloudwatch", "put_metric_alarm", **params)
         done.append({"kind": "alarm", "name": params["AlarmName"], "action": verb})
-    return done
+    return done + where.skipped
 
 
 def _batches(items: list[str], size: int) -> Iterator[list[str]]:
@@ -89,15 +171,17 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def alarm_states(ctx: OpsContext) -> list[dict[str, Any]]:
-    """Every alarm the definition calls for, with its state; absent ones say so.
+    """Every alarm the definition calls for here, with its state; absent ones say so.
 
     Asking by exact name (not by prefix) keeps dev from listing prod's alarms.
     """
-    definition = _definition()
-    defn = definition.load_definition()
+    definition, defn = _load()
+    where = scope(ctx)
     wanted = [
         a["AlarmName"]
-        for a in definition.render_alarms(defn, ctx.names.as_dict(), ctx.names.sns_topic_arn)
+        for a in definition.render_alarms(
+            defn, where.names, ctx.names.sns_topic_arn, where.services
+        )
     ]
     found: dict[str, dict[str, Any]] = {}
     cloudwatch = ctx.client("cloudwatch")

@@ -7,10 +7,13 @@ it touches. ``requests_sent`` proves that rejected input never reached AWS.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -213,3 +216,46 @@ def app_config(client: Callable[[str], Any], names: ResourceNames) -> dict[str, 
     # Another environment's parameter must never leak into dev's export.
     ssm.put_parameter(Name="/nba-tracker/prod/app/log_level", Type="String", Value="WARN")
     return {"secret_arn": secret["ARN"], "parameters": params}
+
+
+class _MwaaHandler(BaseHTTPRequestHandler):
+    """GetEnvironment, answered in the shape of the MWAA REST API (restJson)."""
+
+    environments: ClassVar[dict[str, str]] = {}
+
+    def do_GET(self) -> None:
+        name = self.path.rstrip("/").rsplit("/", 1)[-1]
+        status = self.environments.get(name)
+        if status is None:
+            body, code = {"message": f"Environment {name} not found"}, 404
+            headers = {"x-amzn-ErrorType": "ResourceNotFoundException"}
+        else:
+            body, code, headers = {"Environment": {"Name": name, "Status": status}}, 200, {}
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def mwaa(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """MWAA environments by name → status. moto has no MWAA, so a small HTTP peer
+    answers GetEnvironment with the API's documented shapes (found / 404)."""
+    environments: dict[str, str] = {}
+    handler = type("Handler", (_MwaaHandler,), {"environments": environments})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_MWAA", f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        yield environments
+    finally:
+        server.shutdown()
+        server.server_close()
