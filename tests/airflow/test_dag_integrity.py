@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.airflow.runtime import AirflowRuntime
+from tests.airflow.runtime import DAGS, AirflowRuntime
 
 pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
@@ -102,3 +103,25 @@ def test_check_catches_variable_and_network_access_at_import(
     assert report["connects"], report
     assert report["variable_calls"], report
     assert report["import_errors"], "the patched Variable.get must break the import"
+
+
+CONNECTION_FORMS = {
+    # URI, as in AIRFLOW_CONN_… or an SSM parameter
+    "http://:tok-123@127.0.0.1:8000": "http://127.0.0.1:8000",
+    # JSON, as docs/airflow.md puts it in SSM: schema chooses https
+    '{"conn_type": "http", "host": "alb.example.com", "schema": "https", "password": "tok-123"}': (
+        "https://alb.example.com"
+    ),
+    # a whole base URL as host
+    '{"conn_type": "http", "host": "https://api.example.com/", "password": "tok-123"}': (
+        "https://api.example.com"
+    ),
+}
+
+
+def test_connection_forms(airflow_runtime: AirflowRuntime, tmp_path: Path) -> None:
+    out = tmp_path / "conn.json"
+    report = airflow_runtime.run(
+        "connection_check", str(DAGS), str(out), json.dumps(list(CONNECTION_FORMS)), out=out
+    ).report
+    assert report == [{"base": base, "token": "tok-123"} for base in CONNECTION_FORMS.values()]
