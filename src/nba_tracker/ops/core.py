@@ -303,16 +303,16 @@ def run_guarded(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except OpsError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except (ClientError, BotoCoreError) as exc:
-        err_console.print(f"[red]error:[/] {describe_aws_error(exc)}")
+        err_console.print(f"[red]error:[/] {escape(describe_aws_error(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_AWS_ERROR) from None
     except ResponseParserError as exc:
         # An endpoint (often an emulator behind AWS_ENDPOINT_URL) answered with
         # something that is not an AWS response, e.g. an HTML error page.
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        err_console.print(f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}")
+        err_console.print(f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}", soft_wrap=True)
         raise typer.Exit(EXIT_AWS_ERROR) from None
 
 
