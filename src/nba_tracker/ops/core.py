@@ -117,9 +117,7 @@ class OpsContext:
         """
         if self.dry_run:
             shown = {k: (REDACTED if k in redact else v) for k, v in params.items()}
-            self.planned_calls.append(
-                {"service": service, "operation": operation, "params": shown}
-            )
+            self.planned_calls.append({"service": service, "operation": operation, "params": shown})
             if not self.json_output:
                 rendered = ", ".join(f"{k}={v!r}" for k, v in shown.items())
                 console.print(
@@ -312,7 +310,10 @@ def run_guarded(fn: Callable[[], Any]) -> Any:
         # An endpoint (often an emulator behind AWS_ENDPOINT_URL) answered with
         # something that is not an AWS response, e.g. an HTML error page.
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        err_console.print(f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}", soft_wrap=True)
+        err_console.print(
+            f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}",
+            soft_wrap=True,
+        )
         raise typer.Exit(EXIT_AWS_ERROR) from None
 
 
