@@ -209,7 +209,8 @@ def render_table(
     cols = list(columns) if columns else (list(rows[0].keys()) if rows else [])
     table = Table(title=title, show_lines=False)
     for col in cols:
-        table.add_column(col)
+        # Fold, never cut: an operator copies identifiers out of these cells.
+        table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in cols))
     if not rows:
