@@ -1,0 +1,22 @@
+terraform {
+  required_version = ">= 1.5.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "nba-tracker"
+      Environment = "dev"
+      ManagedBy   = "terraform"
+    }
+  }
+}
