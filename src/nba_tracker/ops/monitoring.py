@@ -104,9 +104,12 @@ def _mwaa_exists(ctx: OpsContext) -> bool:
     return True
 
 
-def scope(ctx: OpsContext) -> Scope:
+def scope(ctx: OpsContext, mwaa: bool | None = None) -> Scope:
     """Fill the ALB suffixes (Terraform outputs, else a lookup by name) and leave out the
-    services this environment does not run (no ALB yet, MWAA disabled)."""
+    services this environment does not run (no ALB yet, MWAA disabled).
+
+    ``mwaa`` None asks MWAA whether the environment exists; True/False decides without asking.
+    """
     names = ctx.names.as_dict()
     services = list(_definition().SERVICES)
     skipped: list[dict[str, str]] = []
@@ -129,7 +132,7 @@ def scope(ctx: OpsContext) -> Scope:
                 "action": "skipped: load balancer not found",
             }
         )
-    if not _mwaa_exists(ctx):
+    if not (_mwaa_exists(ctx) if mwaa is None else mwaa):
         services.remove("mwaa")
         skipped.append(
             {"kind": "mwaa", "name": ctx.names.mwaa_env, "action": "skipped: environment not found"}
@@ -137,11 +140,11 @@ def scope(ctx: OpsContext) -> Scope:
     return Scope(names, services, skipped)
 
 
-def deploy(ctx: OpsContext) -> list[dict[str, str]]:
+def deploy(ctx: OpsContext, mwaa: bool | None = None) -> list[dict[str, str]]:
     """Put the dashboard, the metric filters and every alarm of the shared definition."""
     definition, defn = _load()
     topic_arn = find_topic_arn(ctx)
-    where = scope(ctx)
+    where = scope(ctx, mwaa)
     verb = "would put" if ctx.dry_run else "put"
     done: list[dict[str, str]] = []
 
@@ -170,13 +173,13 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def alarm_states(ctx: OpsContext) -> list[dict[str, Any]]:
+def alarm_states(ctx: OpsContext, mwaa: bool | None = None) -> list[dict[str, Any]]:
     """Every alarm the definition calls for here, with its state; absent ones say so.
 
     Asking by exact name (not by prefix) keeps dev from listing prod's alarms.
     """
     definition, defn = _load()
-    where = scope(ctx)
+    where = scope(ctx, mwaa)
     wanted = [
         a["AlarmName"]
         for a in definition.render_alarms(

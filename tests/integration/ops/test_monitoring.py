@@ -181,3 +181,13 @@ def test_bad_email_never_reaches_aws(
         result = run("alerts", "subscribe", "--email", email)
     assert result.exit_code == 2
     assert sent == []
+
+
+def test_no_mwaa_leaves_it_out_without_asking(run: Run, client: Any, alerts_topic: str) -> None:
+    # moto has no MWAA API at all: --no-mwaa must not call it.
+    client("logs").create_log_group(logGroupName="/aws/ecs/nba-tracker-dev")
+    result = run("monitoring", "deploy", "--no-mwaa")
+    assert result.exit_code == 0, result.stderr
+    assert not [a for a in alarms(client).values() if a.get("Namespace") == "AmazonMWAA"]
+    states = json.loads(run("monitoring", "status", "--no-mwaa", "--json").stdout)["items"]
+    assert {r["state"] for r in states} != {"NOT DEPLOYED"}
