@@ -134,9 +134,8 @@ def scope(ctx: OpsContext, mwaa: bool | None = None) -> Scope:
         )
     if not (_mwaa_exists(ctx) if mwaa is None else mwaa):
         services.remove("mwaa")
-        skipped.append(
-            {"kind": "mwaa", "name": ctx.names.mwaa_env, "action": "skipped: environment not found"}
-        )
+        why = "skipped: environment not found" if mwaa is None else "skipped: --no-mwaa"
+        skipped.append({"kind": "mwaa", "name": ctx.names.mwaa_env, "action": why})
     return Scope(names, services, skipped)
 
 
