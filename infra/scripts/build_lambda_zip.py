@@ -40,4 +40,4 @@ def build(output: Path = DEFAULT_OUTPUT) -> Path:
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT))
+    sys.stdout.write(f"{build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT)}\n")

@@ -113,7 +113,9 @@ def infra_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """infra/ and airflow/ copied out of the repo: ``terraform init`` writes a lock file
     beside the configuration, and the repo must stay untouched."""
     root = tmp_path_factory.mktemp("repo")
-    ignore = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*", "__pycache__")
+    ignore = shutil.ignore_patterns(
+        ".terraform", ".terraform.lock.hcl", "*.tfstate*", "__pycache__"
+    )
     shutil.copytree(INFRA, root / "infra", ignore=ignore)
     shutil.copytree(REPO / "airflow", root / "airflow", ignore=ignore)
     return root
