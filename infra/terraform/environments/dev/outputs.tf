@@ -33,6 +33,11 @@ output "ecs_log_group" {
   value       = module.ecs_service.log_group_name
 }
 
+output "private_subnet_ids" {
+  description = "Private subnets (one-off tasks such as the migration run here)"
+  value       = module.network.private_subnet_ids
+}
+
 output "ecs_security_group_id" {
   description = "Security group of the tracker's tasks"
   value       = module.ecs_service.security_group_id
