@@ -9,7 +9,7 @@ PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
 .PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
-        bench-understanding eval airflow-dev clean db-upgrade venv
+        bench-understanding eval test-infra checkov airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
@@ -27,8 +27,8 @@ db-upgrade: $(STAMP)
 	$(BIN)/nba-tracker db upgrade
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench airflow
-	$(BIN)/ruff format --check src tests bench airflow
+	$(BIN)/ruff check src tests bench airflow infra/scripts
+	$(BIN)/ruff format --check src tests bench airflow infra/scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -45,6 +45,12 @@ pytest: $(STAMP)
 test-reliability: $(STAMP)
 	@scripts/test-setup.sh
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest tests/reliability $(PYTEST_ARGS)
+
+test-infra: $(STAMP)
+	$(BIN)/pytest tests/infra $(PYTEST_ARGS)
+
+checkov:
+	scripts/checkov.sh
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_understanding.py

@@ -13,6 +13,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import URL
 
 
 def default_database_url() -> str:
@@ -26,17 +27,24 @@ class Settings(BaseSettings):
     )
 
     env: str = Field("local", description="local, dev or prod; names AWS resources and metrics.")
-    database_url: SecretStr = Field(default_factory=lambda: SecretStr(default_database_url()))
+    database_url: SecretStr | None = None
+    # On ECS the parts come separately: host/port/name from the task definition, user and
+    # password from the RDS-managed secret. They are used when no URL is given.
+    db_host: str | None = None
+    db_port: int = 5432
+    db_name: str = "nba_tracker"
+    db_user: str | None = None
+    db_password: SecretStr | None = None
     feeds_file: Path | None = Field(None, description="TOML file overriding the default feeds.")
 
     # Collection
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 5 * 1024 * 1024
-    fetch_concurrency: int = 16
+    fetch_concurrency: int = 48
     fetch_retries: int = 2
     max_items_per_feed: int = 1000
     collect_interval_seconds: int = 300
-    user_agent: str = "NBATradeTracker/0.1 (+https://github.com/nba-tracker/nba-tracker)"
+    user_agent: str = "NBATradeTracker/0.1 (feed reader)"
 
     # API
     api_token: SecretStr | None = None
@@ -62,7 +70,18 @@ class Settings(BaseSettings):
 
     @property
     def database_url_plain(self) -> str:
-        return self.database_url.get_secret_value()
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        if self.db_host:
+            return URL.create(
+                "postgresql+psycopg",
+                username=self.db_user,
+                password=self.db_password.get_secret_value() if self.db_password else None,
+                host=self.db_host,
+                port=self.db_port,
+                database=self.db_name,
+            ).render_as_string(hide_password=False)
+        return default_database_url()
 
 
 @lru_cache(maxsize=1)

@@ -108,8 +108,10 @@ def resource_names(env: str, region: str = DEFAULT_REGION, project: str = PROJEC
         ecr_repository=prefix,
         ecs_log_group=f"/aws/ecs/{prefix}",
         mwaa_env=prefix,
-        mwaa_task_log_group=f"/aws/mwaa/{prefix}/task",
-        mwaa_scheduler_log_group=f"/aws/mwaa/{prefix}/scheduler",
+        # The guide writes /aws/mwaa/{prefix}/task, but MWAA names its log groups itself
+        # (airflow-<environment>-<Type>) and cannot be told otherwise.
+        mwaa_task_log_group=f"airflow-{prefix}-Task",
+        mwaa_scheduler_log_group=f"airflow-{prefix}-Scheduler",
         mwaa_bucket=f"{prefix}-mwaa",
         logs_bucket=f"{prefix}-logs",
         # The guide names one topic for every environment; prod gets its own suffix
