@@ -1,0 +1,152 @@
+"""Linking articles from different outlets that report the same transaction.
+
+Two articles are one story when they share a category, fall within
+``STORY_WINDOW`` of each other, and name the same deal: a shared player whose teams
+do not contradict, or — when a side names no player — at least two shared teams, or
+one shared team and a similar headline. Different players on both sides means
+different transactions, however many teams they share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from nba_tracker.domain._fold import fold_key
+from nba_tracker.domain.classify import Category, Status
+
+__all__ = [
+    "STORY_WINDOW",
+    "StoryCandidate",
+    "find_story",
+    "headline_similarity",
+    "merge_status",
+    "same_story",
+]
+
+STORY_WINDOW = timedelta(hours=72)
+_SIMILAR_HEADLINES = 0.35
+_RANK = {Status.RUMOR: 1, Status.REPORTED: 2, Status.OFFICIAL: 3}
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "with",
+        "and",
+        "or",
+        "as",
+        "at",
+        "by",
+        "from",
+        "per",
+        "is",
+        "are",
+        "be",
+        "has",
+        "have",
+        "after",
+        "sources",
+        "source",
+        "say",
+        "says",
+        "said",
+        "report",
+        "reports",
+        "reportedly",
+        "official",
+        "officially",
+        "deal",
+        "trade",
+        "trades",
+        "traded",
+        "sign",
+        "signs",
+        "signed",
+        "agree",
+        "agrees",
+        "agreed",
+        "nba",
+    ]
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    key: int | str
+    category: Category
+    status: Status | None
+    teams: frozenset[str]
+    players: frozenset[str]
+    published_at: datetime
+    title: str
+    source: str
+
+
+def merge_status(current: Status | None, new: Status | None) -> Status | None:
+    """The more certain of two statuses: official > reported > rumor."""
+    if current is None:
+        return new
+    if new is None:
+        return current
+    return new if _RANK[new] > _RANK[current] else current
+
+
+def _words(title: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(fold_key(title)) if w not in _STOP)
+
+
+def headline_similarity(a: str, b: str) -> float:
+    """Jaccard overlap of the headlines' content words, 0..1."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def _score(a: StoryCandidate, b: StoryCandidate) -> float | None:
+    """How strongly ``a`` and ``b`` look like one story; None when they are not."""
+    if a.category != b.category or a.category == Category.OTHER:
+        return None
+    if abs(a.published_at - b.published_at) > STORY_WINDOW:
+        return None
+    shared_players = a.players & b.players
+    shared_teams = a.teams & b.teams
+    similarity = headline_similarity(a.title, b.title)
+    if shared_players:
+        if a.teams and b.teams and not shared_teams:
+            return None
+        return 3.0 * len(shared_players) + len(shared_teams) + similarity
+    if a.players and b.players:
+        return None
+    if len(shared_teams) >= 2 or (shared_teams and similarity >= _SIMILAR_HEADLINES):
+        return len(shared_teams) + 2.0 * similarity
+    return None
+
+
+def same_story(a: StoryCandidate, b: StoryCandidate) -> bool:
+    return _score(a, b) is not None
+
+
+def find_story(article: StoryCandidate, candidates: Iterable[StoryCandidate]) -> int | str | None:
+    """Key of the candidate story ``article`` belongs to (the best match), or None."""
+    best: tuple[float, datetime] | None = None
+    best_key: int | str | None = None
+    for candidate in candidates:
+        if candidate.key == article.key:
+            continue
+        score = _score(article, candidate)
+        if score is None:
+            continue
+        rank = (score, candidate.published_at)
+        if best is None or rank > best:
+            best, best_key = rank, candidate.key
+    return best_key
