@@ -9,11 +9,14 @@ import re
 import sys
 import time
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
 EMF_NAMESPACE = "NBATracker"
+# Where metric lines go: stdout beside JSON logs (what ECS ships to CloudWatch), stderr
+# when a person reads the console, so `scrape --json` keeps stdout for its own output.
+_metrics_stream: TextIO = sys.stderr
 
 # Values that must never reach a log line, whatever a caller passes.
 _SECRET_KEYS = re.compile(r"(password|secret|token|authorization|api[_-]?key|credential)", re.I)
@@ -61,7 +64,10 @@ def configure_logging(level: str = "INFO", json_output: bool = True) -> None:
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stdout if json_output else sys.stderr)
+    global _metrics_stream
+    stream = sys.stdout if json_output else sys.stderr
+    _metrics_stream = stream
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -113,5 +119,5 @@ def emf_line(
 def emit_emf(line: str) -> None:
     # Written straight to stdout: the CloudWatch agent / awslogs driver parses EMF
     # only when the record is the whole line.
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    _metrics_stream.write(line + "\n")
+    _metrics_stream.flush()
