@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from nba_tracker.domain._phrases import CueTable, Phrases
+
 __all__ = ["Category", "Status", "classify", "normalize_category"]
 
 
@@ -51,8 +53,8 @@ def normalize_category(name: str) -> Category | None:
     return _CATEGORY_NAMES.get(" ".join(name.split()).lower())
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _rx(pattern: str) -> Phrases:
+    return Phrases(pattern, re.IGNORECASE)
 
 
 _HEADLINE_WEIGHT = 3.0
@@ -68,7 +70,7 @@ _TRADE_GAME = (
     r"compliments|notes|ideas)"
 )
 
-_CUES: dict[Category, list[tuple[re.Pattern[str], float]]] = {
+_CUES: dict[Category, list[tuple[Phrases, float]]] = {
     Category.TRADE: [
         (_rx(r"\bsign-and-trade\b"), 4.0),
         (_rx(r"\btrad(?:e|es|ed|ing)\s+(?:\w+\s+)?" + _TRADE_GAME + r"\b"), -3.0),
@@ -80,7 +82,9 @@ _CUES: dict[Category, list[tuple[re.Pattern[str], float]]] = {
         (_rx(r"\b(?:salary dump|salary-matching|trade exception|no-trade clause)\b"), 1.5),
         (_rx(r"\b(?:ship|ships|shipped|shipping|flip|flips|flipped)\b"), 1.5),
         (
-            _rx(r"\b(?:send|sends|sending|sent)\s+(?-i:[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+)*)\s+to\b"),
+            _rx(
+                r"\b(?:send|sends|sending|sent|deal|deals)\s+(?-i:[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+)*)\s+to\b"
+            ),
             1.5,
         ),
         (_rx(r"\b(?:land|lands|landed|get|gets|nab|nabs)\b[^.]{1,50}\bfrom\b"), 1.5),
@@ -98,6 +102,12 @@ _CUES: dict[Category, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (_rx(r"\brescind(?:s|ed)?\b"), 1.5),
+        (
+            _rx(
+                r"\b(?:deal|package|swap) (?:that )?(?:would )?(?:sends?|sending|lands?|landing)\b"
+            ),
+            2.5,
+        ),
     ],
     Category.SIGNING: [
         (_rx(r"\b(?:re-)?sign(?:s|ed|ing)?\b"), 2.0),
@@ -125,6 +135,15 @@ _CUES: dict[Category, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (_rx(r"\bcontract\b|\bdeal with\b"), 0.5),
+        (_rx(r"\bnew (?:deal|contract)\b|\breach(?:es|ed)? (?:an )?agreement\b"), 1.0),
+        # Insider phrasing: "X is finalizing a deal with Y" names a signing unless a
+        # trade cue says otherwise.
+        (
+            _rx(
+                r"\b(?:finaliz(?:e|es|ed|ing)|nearing|closing in on|close to|agree(?:s|d)? (?:to|on)|working on|hammering out) (?:a |an |the )?(?:\S+ )?(?:deal|contract|agreement|pact)\b(?!\s+(?:buyout|buy-out|extension))"
+            ),
+            1.5,
+        ),
     ],
     Category.EXTENSION: [
         (_rx(r"\bextension\b|\bextensions\b"), 4.0),
@@ -198,7 +217,7 @@ _CUES: dict[Category, list[tuple[re.Pattern[str], float]]] = {
 
 # Things that are news but not transactions. A headline cue here makes a weak
 # transaction cue lose to Other.
-_OTHER_CUES: list[tuple[re.Pattern[str], float]] = [
+_OTHER_CUES: list[tuple[Phrases, float]] = [
     (
         _rx(
             r"\b(?:tears?|tore|torn|sprains?|sprained|strains?|strained|surgery|injur(?:y|ies|ed)|fracture[ds]?|concussion|day-to-day|questionable|sidelined|out (?:for|with|indefinitely|\d)|ACL|Achilles|hamstring|thrombosis|cleared|reevaluated|re-evaluated|procedure)\b"
@@ -234,11 +253,13 @@ _OTHER_CUES: list[tuple[re.Pattern[str], float]] = [
 ]
 
 # A role word next to a transaction verb makes it a coach's or executive's move.
-_ROLE_NEAR = _rx(
-    r"\b(?:coach|coaches|head coach|assistant|GM|general manager|president|executive|owner)\b"
+_ROLE_NEAR = re.compile(
+    r"\b(?:coach|coaches|head coach|assistant|GM|general manager|president|executive|owner)\b",
+    re.IGNORECASE,
 )
-_BACKGROUND = _rx(
-    r"\b(?:after|following|since|before|day of|amid|despite|fallout)\b(?:\s+(?:the|his|her|their|a|an|being|getting|last|\w+'s|[A-Z]\w+))*\s*$"
+_BACKGROUND = re.compile(
+    r"\b(?:after|following|since|before|day of|amid|despite|fallout)\b(?:\s+(?:the|his|her|their|a|an|being|getting|last|\w+'s|[A-Z]\w+))*\s*$",
+    re.IGNORECASE,
 )
 # Quoted speech in a headline is someone talking, not a transaction.
 _QUOTED = re.compile(r":\s*[\"“'‘].*$|[\"“][^\"”]{3,}[\"”]|(?<!\w)['‘][^'’]{6,}['’](?!\w)")
@@ -267,8 +288,9 @@ _AGREED = _rx(
     r"\bheaded (?:back )?to\b|\bheads to\b|\breturning to\b|\bdeal (?:is )?done\b|\bin place\b|\bpending (?:a )?physical\b|\bonce he clears\b"
 )
 # "expected to sign", "unlikely to re-sign": the modal makes it a rumor, not a report.
-_MODAL_BEFORE = _rx(
-    r"\b(?:expected|unlikely|likely|hopes?|hoping|wants?|wanting|looking|trying|able|eligible|open|poised|could|would|might|may|not|considering|weighing|exploring)\s+(?:to\s+)?$"
+_MODAL_BEFORE = re.compile(
+    r"\b(?:expected|unlikely|likely|hopes?|hoping|wants?|wanting|looking|trying|able|eligible|open|poised|could|would|might|may|not|considering|weighing|exploring)\s+(?:to\s+)?$",
+    re.IGNORECASE,
 )
 _ATTRIBUTION = _rx(
     r"\bsources?\b|\bper (?:a )?reports?\b|\breportedly\b|\breports?:|^report\b|\baccording to\b|\b(?:told|tells) (?:ESPN|The Athletic|Yahoo|(?-i:[A-Z]\w+))\b|\bper (?:ESPN|The Athletic|Yahoo|SNY|HoopsHype|Shams|Woj|Charania|Stein|Haynes|Fischer|Scotto|Windhorst|Amick|Slater|Siegel|his agent|agent)\b|\bhis agent\b|^\[(?-i:[A-Z])[\w .'-]+\]"
@@ -280,8 +302,8 @@ _RUMOR = _rx(
     r"\bcalled about\b|\bcalls on\b|\btaken calls\b|\bkick(?:ed|ing)? the tires\b|\bshopping\b|\bavailable\b|\blistening\b|\bgaug(?:e|es|ed|ing)\b|\bdraw(?:s|ing)? interest\b|"
     r"\btrade (?:market|chip|candidate|target|talk|buzz|idea|proposal|scenarios?)\b|\bideal\b|\bdream\b|\bproposals?\b|\bmock\b|\bprojections?\b|\bprojected\b|\bbuzz\b|\bsuitors?\b|"
     r"\bkept (?:an eye|tabs)\b|\bkeep(?:s|ing)? (?:an eye|tabs)\b|\bno plans\b|\bwon't\b|\bnot (?:shopping|trading|interested)\b|\beligible\b|\bdeclines?\b|(?<!qualifying )\boffer\b(?! sheet)|"
-    r"\b(?:turn(?:s|ed)? down|reject(?:s|ed)?|rebuff(?:s|ed)?)\b|\bbig board\b|\bworkouts?\b|\bprospects?\b|\bintel\b|\bplausible\b|\bmull(?:s|ing)?\b|\bconsidered\b|"
-    r"\bdebat(?:e|es|ed|ing)\b|\buncertain\b|\bmake a (?:run|push|play) (?:at|for)\b|\bfit\b|\bwhat if\b|\?"
+    r"\b(?:turn(?:s|ed)? down|reject(?:s|ed)?|rebuff(?:s|ed)?)\b|\bbig board\b|\bworkouts?\b|\bintel\b|\bplausible\b|\bmull(?:s|ing)?\b|\bconsidered\b|"
+    r"\bdebat(?:e|es|ed|ing)\b|\buncertain\b|\bmake a (?:run|push|play) (?:at|for)\b|\bfit\b|\bwhat if\b"
 )
 # Interest in a named player without the word "trade": a trade rumor, unless the
 # text speaks of free agency, in which case it is a signing rumor.
@@ -299,7 +321,7 @@ def _in_background(text: str, start: int) -> bool:
     return _BACKGROUND.search(text, max(0, start - 45), start) is not None
 
 
-def _foreground(pattern: re.Pattern[str], text: str, modal: bool = False) -> bool:
+def _foreground(pattern: Phrases, text: str, modal: bool = False) -> bool:
     """``pattern`` occurs outside a background clause (and, with ``modal``, not right
     after a modal such as "expected to")."""
     for m in pattern.finditer(text):
@@ -311,27 +333,34 @@ def _foreground(pattern: re.Pattern[str], text: str, modal: bool = False) -> boo
     return False
 
 
-def _cue_score(text: str, cues: list[tuple[re.Pattern[str], float]], weight: float) -> float:
-    score = 0.0
-    for pattern, w in cues:
-        for m in pattern.finditer(text):
-            factor = weight
-            if w > 0 and _in_background(text, m.start()):
+_OTHER = "other"
+_TABLE = CueTable(
+    [(str(c), p.pattern, w) for c, cues in _CUES.items() for p, w in cues]
+    + [(_OTHER, p.pattern, w) for p, w in _OTHER_CUES]
+)
+
+
+def _scores(text: str, weight: float) -> dict[str, float]:
+    """Weighted cue score per category (and "other") of one text."""
+    scores: dict[str, float] = {}
+    for key, w, m in _TABLE.matches(text):
+        factor = weight
+        if w > 0 and key != _OTHER:
+            if _in_background(text, m.start()):
                 factor *= _BACKGROUND_WEIGHT
-            if w > 0 and _ROLE_NEAR.search(
-                text, max(0, m.start() - 45), min(len(text), m.end() + 20)
-            ):
+            if _ROLE_NEAR.search(text, max(0, m.start() - 45), min(len(text), m.end() + 20)):
                 factor = 0.0
-            score += w * factor
-    return score
+        elif w > 0 and _in_background(text, m.start()):
+            factor *= _BACKGROUND_WEIGHT
+        scores[key] = scores.get(key, 0.0) + w * factor
+    return scores
 
 
 def _category(title: str, summary: str) -> Category:
     headline = _strip_quotes(title)
-    scores: dict[Category, float] = {}
-    for category, cues in _CUES.items():
-        s = _cue_score(headline, cues, _HEADLINE_WEIGHT) + _cue_score(summary, cues, 1.0)
-        scores[category] = s
+    in_headline = _scores(headline, _HEADLINE_WEIGHT)
+    in_summary = _scores(summary, 1.0)
+    scores = {c: in_headline.get(str(c), 0.0) + in_summary.get(str(c), 0.0) for c in _CUES}
     best = max(scores, key=lambda c: scores[c])
     if scores[best] < _THRESHOLD:
         if not _foreground(_INTEREST, headline) or _ROLE_NEAR.search(headline):
@@ -339,9 +368,9 @@ def _category(title: str, summary: str) -> Category:
         free_agency = scores[Category.SIGNING] > 0 or scores[Category.WAIVER] > 0
         best = Category.SIGNING if free_agency else Category.TRADE
         scores[best] = _THRESHOLD * _HEADLINE_WEIGHT
-    other_headline = _cue_score(headline, _OTHER_CUES, 1.0)
-    headline_best = max(_cue_score(headline, _CUES[best], _HEADLINE_WEIGHT), scores[best] / 2)
-    if other_headline and headline_best < other_headline * _HEADLINE_WEIGHT:
+    other_headline = in_headline.get(_OTHER, 0.0) / _HEADLINE_WEIGHT
+    headline_best = max(in_headline.get(str(best), 0.0), scores[best] / 2)
+    if other_headline > 0 and headline_best < other_headline * _HEADLINE_WEIGHT:
         return Category.OTHER
     return best
 
@@ -349,7 +378,7 @@ def _category(title: str, summary: str) -> Category:
 def _status(title: str, summary: str) -> Status:
     headline = _strip_quotes(title)
     text = f"{headline}. {summary}"
-    headline_rumor = _foreground(_RUMOR, headline)
+    headline_rumor = "?" in headline or _foreground(_RUMOR, headline)
     headline_agreed = _foreground(_AGREED, headline, modal=True)
     announced = any(p.search(text) for p in _OFFICIAL) and not _NOT_YET_OFFICIAL.search(text)
     if announced and not headline_agreed and not headline_rumor:

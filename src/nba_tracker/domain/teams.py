@@ -171,8 +171,8 @@ def by_abbreviation(abbr: str) -> Team | None:
 
 
 def _mostly_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    upper = sum(map(str.isupper, text))
+    return upper > 12 and upper > 1.5 * sum(map(str.islower, text))
 
 
 def team_spans(folded: str) -> list[tuple[int, int, str]]:

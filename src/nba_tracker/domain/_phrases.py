@@ -1,0 +1,194 @@
+"""Fast matching of long phrase alternations.
+
+``re`` tries every alternative of ``a|b|c…`` at every position. A ``Phrases`` splits
+the alternation, notes the literal word each alternative starts with, and runs only
+the alternatives whose word occurs in the text (a substring test in C). The results
+equal ``finditer`` over the whole pattern: leftmost, non-overlapping, earlier
+alternatives first at the same position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+__all__ = ["Phrases"]
+
+_META = set("()[]{}?*+|.^$\\")
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    # One text is scanned by many Phrases in a row; lower-case it once.
+    return text.lower()
+
+
+def _split_top(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|``."""
+    parts, depth, start, i = [], 0, 0, 0
+    in_class = False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _group_end(pattern: str, open_at: int) -> int:
+    """Index of the ``)`` closing the group that opens at ``open_at``."""
+    depth, i, in_class = 0, open_at, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _expand(alt: str) -> list[str]:
+    r"""``\b(?:x|y)rest`` -> [``\bxrest``, ``\byrest``] so each gets a literal prefix."""
+    while alt.startswith(r"\b\b"):
+        alt = alt[2:]
+    if alt.startswith(r"\b(?:"):
+        end = _group_end(alt, 2)
+        rest = alt[end + 1 :]
+        if end > 0 and rest[:1] not in {"?", "*", "+", "{"}:
+            inner = alt[5:end]
+            return [e for part in _split_top(inner) for e in _expand(r"\b" + part + rest)]
+    return [alt]
+
+
+def _prefix(alt: str) -> str | None:
+    r"""The literal lower-case text every match of ``alt`` starts with, if any."""
+    if not alt.startswith(r"\b"):
+        return None
+    body = alt
+    while body.startswith(r"\b"):
+        body = body[2:]
+    out: list[str] = []
+    for i, c in enumerate(body):
+        if c in _META:
+            if c in "?*{" and out:
+                out.pop()
+            break
+        if c == " " and i + 1 < len(body) and body[i + 1] in "?*{":
+            break
+        out.append(c)
+    text = "".join(out).lower()
+    return text if len(text) >= 2 else None
+
+
+class Phrases:
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        alts = [e for alt in _split_top(pattern) for e in _expand(alt)]
+        self._always: list[re.Pattern[str]] = []
+        self._guarded: list[tuple[str, re.Pattern[str]]] = []
+        self._order: dict[re.Pattern[str], int] = {}
+        for n, alt in enumerate(alts):
+            compiled = re.compile(alt, flags)
+            self._order[compiled] = n
+            prefix = _prefix(alt)
+            if prefix is None:
+                self._always.append(compiled)
+            else:
+                self._guarded.append((prefix, compiled))
+
+    def _candidates(self, text: str) -> list[re.Pattern[str]]:
+        lowered = _lowered(text)
+        return self._always + [p for prefix, p in self._guarded if prefix in lowered]
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        candidates = self._candidates(text)
+        if not candidates:
+            return
+        hits = [m for p in candidates for m in p.finditer(text, pos, end)]
+        if len(hits) > 1:
+            hits.sort(key=lambda m: (m.start(), self._order[m.re]))
+        last = -1
+        for m in hits:
+            if m.start() >= last:
+                last = m.end() if m.end() > m.start() else m.start() + 1
+                yield m
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+
+class CueTable:
+    """Many weighted cue patterns scanned in one pass per text.
+
+    Each cue keeps ``finditer`` semantics on its own (leftmost, non-overlapping), but
+    different cues may match the same words: "trade" and "trade baskets" both count.
+    """
+
+    def __init__(self, cues: list[tuple[str, str, float]]) -> None:
+        """``cues``: (key, pattern, weight) with IGNORECASE patterns."""
+        self.cues = [(key, weight) for key, _, weight in cues]
+        # Alternatives are bucketed by the first three letters of their literal prefix;
+        # a text only visits the buckets of the words it contains.
+        self._always: list[tuple[str, re.Pattern[str], int, int]] = []
+        self._buckets: dict[str, list[tuple[str, re.Pattern[str], int, int]]] = {}
+        for index, (_, pattern, _) in enumerate(cues):
+            alts = [e for alt in _split_top(pattern) for e in _expand(alt)]
+            for order, alt in enumerate(alts):
+                prefix = _prefix(alt)
+                entry = (prefix or "", re.compile(alt, re.IGNORECASE), index, order)
+                if prefix and len(prefix) >= 3 and prefix[:3].isalnum():
+                    self._buckets.setdefault(prefix[:3], []).append(entry)
+                else:
+                    self._always.append(entry)
+        self._keys = frozenset(self._buckets)
+
+    def matches(self, text: str) -> list[tuple[str, float, re.Match[str]]]:
+        lowered = _lowered(text)
+        starts = {w[:3] for w in _WORD.findall(lowered)} & self._keys
+        entries = [e for key in starts for e in self._buckets[key]]
+        per_cue: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
+        for prefix, compiled, index, order in self._always + entries:
+            if prefix in lowered:
+                for m in compiled.finditer(text):
+                    per_cue.setdefault(index, []).append((m.start(), order, m))
+        out: list[tuple[str, float, re.Match[str]]] = []
+        for index, hits in per_cue.items():
+            hits.sort(key=lambda h: (h[0], h[1]))
+            key, weight = self.cues[index]
+            last = -1
+            for start, _, m in hits:
+                if start >= last:
+                    last = max(m.end(), start + 1)
+                    out.append((key, weight, m))
+        return out
