@@ -87,6 +87,9 @@ class Story(Base):
     first_reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     last_reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     article_count: Mapped[int] = mapped_column(Integer, default=1)
+    # What the story is about, kept on the row so matching a new article reads one table.
+    teams: Mapped[list[str]] = mapped_column(JSON, default=list)
+    players: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     articles: Mapped[list[Article]] = relationship(back_populates="story", lazy="raise")
 

@@ -124,20 +124,19 @@ def _insert_articles(session: Session, rows: list[dict[str, Any]]) -> list[tuple
 
 
 def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
-    uids = [a.item.uid for a in items]
-    urls = [a.item.url for a in items]
+    """Ids and URLs among ``items`` that are stored already (one indexed read per chunk)."""
     found: set[str] = set()
     for start in range(0, len(items), INSERT_CHUNK):
-        found.update(
-            session.scalars(
-                select(Article.uid).where(Article.uid.in_(uids[start : start + INSERT_CHUNK]))
+        chunk = items[start : start + INSERT_CHUNK]
+        uids = [a.item.uid for a in chunk]
+        urls = [a.item.url for a in chunk]
+        for uid, url in session.execute(
+            select(Article.uid, Article.url).where(
+                or_(Article.uid.in_(uids), Article.url.in_(urls))
             )
-        )
-        found.update(
-            session.scalars(
-                select(Article.url).where(Article.url.in_(urls[start : start + INSERT_CHUNK]))
-            )
-        )
+        ):
+            found.add(uid)
+            found.add(url)
     return found
 
 
@@ -175,10 +174,7 @@ def _link_teams(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, 
         for abbr in dict.fromkeys(a.analysis.teams)
         if abbr in team_ids
     ]
-    if rows:
-        session.connection().execute(
-            dialect_insert(session, ARTICLE_TEAMS).on_conflict_do_nothing(), rows
-        )
+    _insert_links(session, ARTICLE_TEAMS, "team_id", rows)
 
 
 def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
@@ -192,11 +188,23 @@ def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str
             pid = player_ids.get((m.name, m.nba_id))
             if pid is not None:
                 rows.append({"article_id": ids[a.item.uid], "player_id": pid})
-    if rows:
-        unique = list({(r["article_id"], r["player_id"]): r for r in rows}.values())
-        session.connection().execute(
-            dialect_insert(session, ARTICLE_PLAYERS).on_conflict_do_nothing(), unique
+    _insert_links(session, ARTICLE_PLAYERS, "player_id", rows)
+
+
+def _insert_links(session: Session, table: Table, column: str, rows: list[dict[str, int]]) -> None:
+    """Link rows, each pair once. PostgreSQL takes them as two arrays in one statement."""
+    unique = list({(r["article_id"], r[column]): r for r in rows}.values())
+    if not unique:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} (article_id, {column}) "
+            "SELECT * FROM unnest(%(a)s::bigint[], %(b)s::bigint[]) ON CONFLICT DO NOTHING",
+            {"a": [r["article_id"] for r in unique], "b": [r[column] for r in unique]},
         )
+        return
+    connection.execute(dialect_insert(session, table).on_conflict_do_nothing(), unique)
 
 
 def _resolve_players(
@@ -238,6 +246,36 @@ def _resolve_players(
     return result
 
 
+class _CandidateIndex:
+    """Stories indexed by (category, team) and (category, player): a story can only match
+    an article it shares one of those with, so each article is compared with those alone
+    instead of with every recent story."""
+
+    def __init__(self, stories: dict[int | str, StoryCandidate]) -> None:
+        self.stories: dict[int | str, StoryCandidate] = {}
+        self._by_entity: dict[tuple[str, str], set[int | str]] = {}
+        for story in stories.values():
+            self.put(story)
+
+    @staticmethod
+    def _entities(story: StoryCandidate) -> list[tuple[str, str]]:
+        category = str(story.category)
+        return [(category, f"t:{t}") for t in story.teams] + [
+            (category, f"p:{p}") for p in story.players
+        ]
+
+    def put(self, story: StoryCandidate) -> None:
+        self.stories[story.key] = story
+        for entity in self._entities(story):
+            self._by_entity.setdefault(entity, set()).add(story.key)
+
+    def related(self, article: StoryCandidate) -> list[StoryCandidate]:
+        keys: set[int | str] = set()
+        for entity in self._entities(article):
+            keys |= self._by_entity.get(entity, set())
+        return [self.stories[k] for k in keys]
+
+
 @dataclass
 class _StoryPlan:
     """Which story each new transaction article belongs to, decided before any write:
@@ -257,8 +295,7 @@ def _plan_stories(session: Session, items: Sequence[AnalyzedItem], source_name: 
     )
     if not transactions:
         return plan
-    candidates: dict[int | str, StoryCandidate] = {}
-    candidates.update(_story_candidates(session, transactions))
+    candidates = _CandidateIndex(_story_candidates(session, transactions))
     for a in transactions:
         analysis = a.analysis
         mine = StoryCandidate(
@@ -271,18 +308,18 @@ def _plan_stories(session: Session, items: Sequence[AnalyzedItem], source_name: 
             title=a.item.title,
             source=source_name,
         )
-        match = find_story(mine, candidates.values())
+        match = find_story(mine, candidates.related(mine))
         key: int | str
         if match is None:
             new_key = f"new:{len(plan.new)}"
             plan.new[new_key] = _story_row(a)
             key = new_key
-            candidates[key] = replace(mine, key=key)
+            candidates.put(replace(mine, key=key))
         else:
             key = match if isinstance(match, str) else int(match)
             if isinstance(match, str):
                 _extend_row(plan.new[match], a)
-            candidates[key] = _grow(candidates[key], mine)
+            candidates.put(_grow(candidates.stories[key], mine))
         plan.assignment[a.item.uid] = key
         plan.members.setdefault(key, []).append(a)
     return plan
@@ -349,6 +386,8 @@ def _story_row(a: AnalyzedItem) -> dict[str, Any]:
         "first_reported_at": a.item.published_at,
         "last_reported_at": a.item.published_at,
         "article_count": 1,
+        "teams": sorted(set(a.analysis.teams)),
+        "players": sorted({m.name for m in a.analysis.players}),
     }
 
 
@@ -359,6 +398,8 @@ def _story_fields(story: Story) -> dict[str, Any]:
         "first_reported_at": story.first_reported_at,
         "last_reported_at": story.last_reported_at,
         "article_count": story.article_count,
+        "teams": list(story.teams or []),
+        "players": list(story.players or []),
     }
 
 
@@ -372,6 +413,8 @@ def _extend_row(row: dict[str, Any], a: AnalyzedItem) -> None:
         row["first_reported_at"] = a.item.published_at
         row["headline"] = a.item.title
     row["last_reported_at"] = max(row["last_reported_at"], a.item.published_at)
+    row["teams"] = sorted(set(row["teams"]) | set(a.analysis.teams))
+    row["players"] = sorted(set(row["players"]) | {m.name for m in a.analysis.players})
 
 
 def _grow(story: StoryCandidate, article: StoryCandidate) -> StoryCandidate:
@@ -390,86 +433,39 @@ def _status(value: str | None) -> Status | None:
 def _story_candidates(
     session: Session, transactions: Sequence[AnalyzedItem]
 ) -> dict[int | str, StoryCandidate]:
-    """Recent stories of the same categories that share a team or a player with the new
-    articles, keyed by story id, described by the union of their articles' teams and
-    players. Only those can match, so nothing else is loaded."""
+    """Stories of the new articles' categories reported within the matching window of
+    them: one indexed read of the stories table, teams and players included."""
     since = min(a.item.published_at for a in transactions) - STORY_WINDOW
     until = max(a.item.published_at for a in transactions) + STORY_WINDOW
     categories = {str(a.analysis.category) for a in transactions}
-    abbreviations = {t for a in transactions for t in a.analysis.teams}
-    names = {m.name for a in transactions for m in a.analysis.players}
-    related = []
-    if abbreviations:
-        related.append(
-            Article.id.in_(
-                select(ArticleTeam.article_id)
-                .join(Team, Team.id == ArticleTeam.team_id)
-                .where(Team.abbreviation.in_(abbreviations))
-            )
-        )
-    if names:
-        related.append(
-            Article.id.in_(
-                select(ArticlePlayer.article_id)
-                .join(Player, Player.id == ArticlePlayer.player_id)
-                .where(Player.full_name.in_(names))
-            )
-        )
-    if not related:
-        return {}
     rows = session.execute(
         select(
-            Article.id,
-            Article.story_id,
-            Article.category,
-            Article.status,
-            Article.published_at,
-            Article.title,
-            Source.name,
-        )
-        .join(Source, Source.id == Article.source_id)
-        .where(
-            Article.published_at.between(since, until),
-            Article.category.in_(categories),
-            Article.story_id.is_not(None),
-            or_(*related),
+            Story.id,
+            Story.category,
+            Story.status,
+            Story.headline,
+            Story.first_reported_at,
+            Story.teams,
+            Story.players,
+        ).where(
+            Story.last_reported_at >= since,
+            Story.first_reported_at <= until,
+            Story.category.in_(categories),
         )
     ).all()
-    if not rows:
-        return {}
-    article_ids = [r.id for r in rows]
-    teams: dict[int, set[str]] = {}
-    players: dict[int, set[str]] = {}
-    for start in range(0, len(article_ids), INSERT_CHUNK):
-        part = article_ids[start : start + INSERT_CHUNK]
-        for aid, abbr in session.execute(
-            select(ArticleTeam.article_id, Team.abbreviation)
-            .join(Team, Team.id == ArticleTeam.team_id)
-            .where(ArticleTeam.article_id.in_(part))
-        ):
-            teams.setdefault(aid, set()).add(abbr)
-        for aid, pname in session.execute(
-            select(ArticlePlayer.article_id, Player.full_name)
-            .join(Player, Player.id == ArticlePlayer.player_id)
-            .where(ArticlePlayer.article_id.in_(part))
-        ):
-            players.setdefault(aid, set()).add(pname)
-    out: dict[int | str, StoryCandidate] = {}
-    for r in sorted(rows, key=lambda x: x.published_at):
-        story_id = int(r.story_id)
-        prev = out.get(story_id)
-        cand = StoryCandidate(
-            key=story_id,
+    return {
+        int(r.id): StoryCandidate(
+            key=int(r.id),
             category=_category(r.category),
-            status=merge_status(prev.status if prev else None, _status(r.status)),
-            teams=frozenset(teams.get(r.id, set())) | (prev.teams if prev else frozenset()),
-            players=frozenset(players.get(r.id, set())) | (prev.players if prev else frozenset()),
-            published_at=prev.published_at if prev else r.published_at,
-            title=prev.title if prev else r.title,
-            source=r.name,
+            status=_status(r.status),
+            teams=frozenset(r.teams or ()),
+            players=frozenset(r.players or ()),
+            published_at=r.first_reported_at,
+            title=r.headline,
+            source="",
         )
-        out[story_id] = cand
-    return out
+        for r in rows
+    }
 
 
 def _category(value: str) -> Category:

@@ -67,9 +67,12 @@ def upgrade() -> None:
         sa.Column("first_reported_at", UTCDateTime(), nullable=False),
         sa.Column("last_reported_at", UTCDateTime(), nullable=False),
         sa.Column("article_count", sa.Integer(), nullable=False, server_default="1"),
+        sa.Column("teams", sa.JSON(), nullable=False, server_default="[]"),
+        sa.Column("players", sa.JSON(), nullable=False, server_default="[]"),
         sa.PrimaryKeyConstraint("id", name="pk_stories"),
     )
     op.create_index("ix_stories_category", "stories", ["category"])
+    op.create_index("ix_stories_last_reported_at", "stories", ["last_reported_at"])
     op.create_index("ix_stories_first_reported_at", "stories", ["first_reported_at"])
     op.create_table(
         "articles",
