@@ -41,6 +41,29 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _picks(title: str, summary: str) -> tuple[Pick, ...]:
+    """Picks of the summary, plus those of the headline it does not repeat: headlines
+    restate the deal ("… and a 2032 second-round pick") that the summary details."""
+    detailed = find_picks(summary)
+    extra = []
+    for pick in find_picks(title):
+        same = next(
+            (
+                d
+                for d in detailed
+                if (d.year, d.round) == (pick.year, pick.round)
+                and pick.original_team in (None, d.original_team)
+            ),
+            None,
+        )
+        if same is None:
+            extra.append(pick)
+        else:
+            detailed.remove(same)
+            extra.append(same)
+    return (*extra, *detailed)
+
+
 def analyze(title: str, summary: str) -> Analysis:
     """Category, status, teams, players and picks of one article (plain-text inputs)."""
     category, status = classify(title, summary)
@@ -57,5 +80,5 @@ def analyze(title: str, summary: str) -> Analysis:
         for mention in find_unknown_players(text, players.values()):
             if not team_spans(fold(mention.name)):
                 players.setdefault(mention.name, mention)
-    picks = tuple(find_picks(text)) if category is Category.TRADE else ()
+    picks = _picks(title, summary) if category is Category.TRADE else ()
     return Analysis(category, status, teams, tuple(players.values()), picks)

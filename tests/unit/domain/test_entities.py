@@ -122,6 +122,5 @@ def test_analysis_json_shape() -> None:
         "status": "reported",
         "teams": ["MEM", "GSW"],
         "players": ["Will Richard"],
-        "picks": [{"year": 2032, "round": 2, "original_team": None},
-                  {"year": 2032, "round": 2, "original_team": "GSW"}],
+        "picks": [{"year": 2032, "round": 2, "original_team": "GSW"}],
     }  # fmt: skip
