@@ -122,8 +122,18 @@ def api_is_healthy() -> bool:
     return True
 
 
+def collection_in_progress(result: dict[str, Any]) -> bool:
+    """The API runs one collection at a time and tells a second caller so."""
+    messages = [str(e).lower() for e in result.get("errors") or []]
+    return bool(messages) and all("in progress" in m for m in messages)
+
+
 def check_scrape(result: dict[str, Any]) -> None:
-    """Raise when the collection brought nothing but errors."""
+    """Raise when the collection brought nothing but errors.
+
+    The payload has no feed count, so "every feed failed" is read as errors with
+    nothing saved and nothing skipped.
+    """
     saved = int(result.get("savedCount") or 0)
     skipped = int(result.get("skippedCount") or 0)
     errors = int(result.get("errorCount") or 0)
@@ -168,6 +178,10 @@ def nba_rss_scraper() -> None:
             result.get("skippedCount"),
             result.get("errorCount"),
         )
+        if collection_in_progress(result):
+            # Another trigger's collection is running; its articles land all the same.
+            log.info("a collection is already in progress; nothing to do in this run")
+            return {**result, "inProgress": True}
         for error in result.get("errors") or []:
             log.warning("feed error: %s", error)
         check_scrape(result)

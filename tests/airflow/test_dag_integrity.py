@@ -119,9 +119,35 @@ CONNECTION_FORMS = {
 }
 
 
-def test_connection_forms(airflow_runtime: AirflowRuntime, tmp_path: Path) -> None:
-    out = tmp_path / "conn.json"
+SCRAPE_RESULTS = [
+    ({"savedCount": 5, "skippedCount": 0, "errorCount": 0, "errors": []}, "ok"),
+    ({"savedCount": 0, "skippedCount": 7, "errorCount": 0, "errors": []}, "ok"),
+    # nothing new and nothing failed: quiet feeds, not an error
+    ({"savedCount": 0, "skippedCount": 0, "errorCount": 0, "errors": []}, "ok"),
+    # some feeds failed, others delivered
+    ({"savedCount": 3, "skippedCount": 0, "errorCount": 1, "errors": ["A: timeout"]}, "ok"),
+    (
+        {"savedCount": 0, "skippedCount": 0, "errorCount": 2, "errors": ["A: 404", "B: 500"]},
+        "AirflowException: every feed failed (2 errors): A: 404; B: 500",
+    ),
+    (
+        {"savedCount": 0, "skippedCount": 0, "errorCount": 1, "errors": ["Collection in progress"]},
+        "in_progress",
+    ),
+]
+
+
+def test_helpers(airflow_runtime: AirflowRuntime, tmp_path: Path) -> None:
+    """Connection forms the docs give, and how a scrapeRss answer is judged."""
+    out = tmp_path / "helpers.json"
+    cases = {
+        "connections": list(CONNECTION_FORMS),
+        "scrape_results": [result for result, _ in SCRAPE_RESULTS],
+    }
     report = airflow_runtime.run(
-        "connection_check", str(DAGS), str(out), json.dumps(list(CONNECTION_FORMS)), out=out
+        "helpers_check", str(DAGS), str(out), json.dumps(cases), out=out
     ).report
-    assert report == [{"base": base, "token": "tok-123"} for base in CONNECTION_FORMS.values()]
+    assert report["connections"] == [
+        {"base": base, "token": "tok-123"} for base in CONNECTION_FORMS.values()
+    ]
+    assert report["scrape_results"] == [verdict for _, verdict in SCRAPE_RESULTS]
