@@ -1,0 +1,465 @@
+"""Every read the API and the page make. Each function runs a fixed, small number of
+statements whatever the page size: teams and players of a page are loaded in one query
+each, never per article."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, desc, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from nba_tracker.domain.classify import normalize_category
+from nba_tracker.store.models import (
+    Article,
+    ArticlePlayer,
+    ArticleTeam,
+    DataVersion,
+    Player,
+    ScrapeRun,
+    Source,
+    Story,
+    Team,
+)
+
+MAX_PAGE = 100
+
+
+class QueryError(ValueError):
+    """A reader's request that cannot be answered as asked (bad cursor, bad filter)."""
+
+
+@dataclass(frozen=True)
+class NewsFilter:
+    category: str | None = None
+    status: str | None = None
+    team: str | None = None
+    player: str | None = None
+    source: str | None = None
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    abbreviation: str
+    full_name: str
+    city: str = ""
+    nickname: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class PlayerRef:
+    id: int
+    full_name: str
+    nba_id: int | None
+
+
+@dataclass
+class ArticleView:
+    id: int
+    uid: str
+    title: str
+    summary: str
+    url: str
+    source: str
+    published_at: datetime
+    published_estimated: bool
+    category: str
+    status: str | None
+    title_ja: str | None
+    summary_ja: str | None
+    translation_status: str
+    translated_at: datetime | None
+    story_id: int | None
+    teams: list[TeamRef] = field(default_factory=list)
+    players: list[PlayerRef] = field(default_factory=list)
+    picks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class NewsPage:
+    items: list[ArticleView]
+    end_cursor: str | None
+    has_next: bool
+
+
+@dataclass
+class StoryView:
+    id: int
+    category: str
+    status: str | None
+    headline: str
+    first_reported_at: datetime
+    last_reported_at: datetime
+    article_count: int
+    teams: list[str]
+    players: list[str]
+    sources: list[str] = field(default_factory=list)
+    articles: list[ArticleView] = field(default_factory=list)
+
+
+@dataclass
+class SourceHealth:
+    name: str
+    url: str
+    enabled: bool
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+
+
+@dataclass
+class Stats:
+    total: int
+    by_category: list[tuple[str, int]]
+    by_team: list[tuple[str, int]]
+    by_day: list[tuple[str, int]]
+
+
+# --- cursors -----------------------------------------------------------------------
+
+
+def encode_cursor(published_at: datetime, article_id: int) -> str:
+    raw = f"{published_at.astimezone(UTC).isoformat()}|{article_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        stamp, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        return datetime.fromisoformat(stamp), int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise QueryError("invalid cursor") from exc
+
+
+# --- news ----------------------------------------------------------------------------
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _text_condition(session: Session, query: str) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return text("articles.search_vector @@ websearch_to_tsquery('english', :q)").bindparams(
+            q=query
+        )
+    # FTS5 syntax is not for readers: every word becomes a quoted prefix token.
+    tokens = _FTS_TOKEN.findall(query)[:12]
+    if not tokens:
+        return text("0")
+    match = " ".join(f'"{t}"*' for t in tokens)
+    return text(
+        "articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :m)"
+    ).bindparams(m=match)
+
+
+def _filtered(session: Session, flt: NewsFilter) -> Any:
+    stmt: Any = select(Article, Source.name).join(Source, Source.id == Article.source_id)
+    if flt.category:
+        category = normalize_category(flt.category)
+        if category is None:
+            raise QueryError(f"unknown category {flt.category!r}")
+        stmt = stmt.where(Article.category == str(category))
+    if flt.status:
+        if flt.status.lower() not in {"rumor", "reported", "official"}:
+            raise QueryError(f"unknown status {flt.status!r}; use rumor, reported or official")
+        stmt = stmt.where(Article.status == flt.status.lower())
+    if flt.team:
+        team_ids = select(Team.id).where(Team.abbreviation == flt.team.upper()).scalar_subquery()
+        stmt = stmt.where(
+            Article.id.in_(select(ArticleTeam.article_id).where(ArticleTeam.team_id == team_ids))
+        )
+    if flt.player:
+        player_ids = select(Player.id).where(func.lower(Player.full_name) == flt.player.lower())
+        stmt = stmt.where(
+            Article.id.in_(
+                select(ArticlePlayer.article_id).where(ArticlePlayer.player_id.in_(player_ids))
+            )
+        )
+    if flt.source:
+        stmt = stmt.where(Source.name == flt.source)
+    if flt.text and flt.text.strip():
+        stmt = stmt.where(_text_condition(session, flt.text.strip()[:200]))
+    if flt.since:
+        stmt = stmt.where(Article.published_at >= flt.since)
+    if flt.until:
+        stmt = stmt.where(Article.published_at < flt.until)
+    return stmt
+
+
+def news_page(session: Session, flt: NewsFilter, first: int, after: str | None = None) -> NewsPage:
+    if not 1 <= first <= MAX_PAGE:
+        raise QueryError(f"first must be between 1 and {MAX_PAGE}")
+    stmt = _filtered(session, flt)
+    if after:
+        stamp, ident = decode_cursor(after)
+        stmt = stmt.where(
+            or_(
+                Article.published_at < stamp,
+                and_(Article.published_at == stamp, Article.id < ident),
+            )
+        )
+    rows = session.execute(
+        stmt.order_by(desc(Article.published_at), desc(Article.id)).limit(first + 1)
+    ).all()
+    has_next = len(rows) > first
+    rows = rows[:first]
+    items = _views(session, [(article, source) for article, source in rows])
+    end = encode_cursor(items[-1].published_at, items[-1].id) if items else None
+    return NewsPage(items, end, has_next)
+
+
+def _views(session: Session, rows: Sequence[tuple[Article, str]]) -> list[ArticleView]:
+    ids = [a.id for a, _ in rows]
+    teams, players = _links(session, ids)
+    return [
+        ArticleView(
+            id=a.id,
+            uid=a.uid,
+            title=a.title,
+            summary=a.summary,
+            url=a.url,
+            source=source,
+            published_at=a.published_at,
+            published_estimated=a.published_estimated,
+            category=a.category,
+            status=a.status,
+            title_ja=a.title_ja,
+            summary_ja=a.summary_ja,
+            translation_status=a.translation_status,
+            translated_at=a.translated_at,
+            story_id=a.story_id,
+            teams=teams.get(a.id, []),
+            players=players.get(a.id, []),
+            picks=list((a.assets or {}).get("picks", [])),
+        )
+        for a, source in rows
+    ]
+
+
+def _links(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, list[TeamRef]], dict[int, list[PlayerRef]]]:
+    teams: dict[int, list[TeamRef]] = {}
+    players: dict[int, list[PlayerRef]] = {}
+    if not ids:
+        return teams, players
+    for aid, tid, abbr, name, city, nick in session.execute(
+        select(
+            ArticleTeam.article_id,
+            Team.id,
+            Team.abbreviation,
+            Team.full_name,
+            Team.city,
+            Team.nickname,
+        )
+        .join(Team, Team.id == ArticleTeam.team_id)
+        .where(ArticleTeam.article_id.in_(ids))
+        .order_by(Team.abbreviation)
+    ):
+        teams.setdefault(aid, []).append(TeamRef(abbr, name, city, nick, tid))
+    for aid, pid, name, nba_id in session.execute(
+        select(ArticlePlayer.article_id, Player.id, Player.full_name, Player.nba_id)
+        .join(Player, Player.id == ArticlePlayer.player_id)
+        .where(ArticlePlayer.article_id.in_(ids))
+        .order_by(Player.full_name)
+    ):
+        players.setdefault(aid, []).append(PlayerRef(pid, name, nba_id))
+    return teams, players
+
+
+def latest(session: Session, limit: int, flt: NewsFilter | None = None) -> list[ArticleView]:
+    """The newest ``limit`` articles (the original tracker's list fields)."""
+    return news_page(session, flt or NewsFilter(), min(limit, MAX_PAGE)).items
+
+
+# --- stories -------------------------------------------------------------------------
+
+
+def story_sources(session: Session, story_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not story_ids:
+        return out
+    for sid, name in session.execute(  # story_id is not null here
+        select(Article.story_id, Source.name)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.story_id.in_(story_ids))
+        .order_by(Article.published_at)
+    ):
+        names = out.setdefault(int(sid or 0), [])
+        if name not in names:
+            names.append(name)
+    return out
+
+
+def _story_view(story: Story) -> StoryView:
+    return StoryView(
+        id=story.id,
+        category=story.category,
+        status=story.status,
+        headline=story.headline,
+        first_reported_at=story.first_reported_at,
+        last_reported_at=story.last_reported_at,
+        article_count=story.article_count,
+        teams=list(story.teams or []),
+        players=list(story.players or []),
+    )
+
+
+def stories(
+    session: Session, first: int = 20, category: str | None = None, team: str | None = None
+) -> list[StoryView]:
+    if not 1 <= first <= MAX_PAGE:
+        raise QueryError(f"first must be between 1 and {MAX_PAGE}")
+    stmt = select(Story)
+    if category:
+        normalized = normalize_category(category)
+        if normalized is None:
+            raise QueryError(f"unknown category {category!r}")
+        stmt = stmt.where(Story.category == str(normalized))
+    stmt = stmt.order_by(desc(Story.last_reported_at), desc(Story.id)).limit(
+        first * 4 if team else first
+    )
+    views = [_story_view(s) for s in session.scalars(stmt)]
+    if team:
+        views = [v for v in views if team.upper() in v.teams][:first]
+    sources = story_sources(session, [v.id for v in views])
+    for v in views:
+        v.sources = sources.get(v.id, [])
+    return views
+
+
+def story_with_articles(session: Session, story_id: int) -> StoryView | None:
+    story = session.get(Story, story_id)
+    if story is None:
+        return None
+    view = _story_view(story)
+    rows = session.execute(
+        select(Article, Source.name)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.story_id == story_id)
+        .order_by(Article.published_at)
+    ).all()
+    view.articles = _views(session, [(a, s) for a, s in rows])
+    view.sources = list(dict.fromkeys(a.source for a in view.articles))
+    return view
+
+
+# --- teams, players, sources, stats --------------------------------------------------
+
+
+def all_teams(session: Session) -> list[TeamRef]:
+    return [
+        TeamRef(t.abbreviation, t.full_name, t.city, t.nickname, t.id)
+        for t in session.scalars(select(Team).order_by(Team.full_name))
+    ]
+
+
+def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
+    team = session.scalars(select(Team).where(Team.abbreviation == abbreviation.upper())).first()
+    return (
+        TeamRef(team.abbreviation, team.full_name, team.city, team.nickname, team.id)
+        if team
+        else None
+    )
+
+
+def search_players(session: Session, search: str, limit: int = 20) -> list[PlayerRef]:
+    term = search.strip().lower()
+    if len(term) < 2:
+        raise QueryError("search needs at least 2 characters")
+    rows = session.execute(
+        select(Player.id, Player.full_name, Player.nba_id)
+        .where(func.lower(Player.full_name).contains(term, autoescape=True))
+        .order_by(Player.is_active.desc(), Player.full_name)
+        .limit(min(limit, MAX_PAGE))
+    ).all()
+    return [PlayerRef(pid, name, nba_id) for pid, name, nba_id in rows]
+
+
+def source_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Source.name).order_by(Source.name)))
+
+
+def sources_health(session: Session) -> list[SourceHealth]:
+    return [
+        SourceHealth(
+            s.name,
+            s.url,
+            s.enabled,
+            s.last_success_at,
+            s.last_error,
+            s.last_error_at,
+            s.consecutive_failures,
+        )
+        for s in session.scalars(select(Source).order_by(Source.name))
+    ]
+
+
+def stats(session: Session, days: int = 14) -> Stats:
+    if not 1 <= days <= 366:
+        raise QueryError("days must be between 1 and 366")
+    since = datetime.now(UTC) - timedelta(days=days)
+    total = int(session.scalar(select(func.count()).select_from(Article)) or 0)
+    by_category = [
+        (c, int(n))
+        for c, n in session.execute(
+            select(Article.category, func.count())
+            .where(Article.published_at >= since)
+            .group_by(Article.category)
+            .order_by(desc(func.count()))
+        )
+    ]
+    by_team = [
+        (abbr, int(n))
+        for abbr, n in session.execute(
+            select(Team.abbreviation, func.count())
+            .join(ArticleTeam, ArticleTeam.team_id == Team.id)
+            .join(Article, Article.id == ArticleTeam.article_id)
+            .where(Article.published_at >= since)
+            .group_by(Team.abbreviation)
+            .order_by(desc(func.count()), Team.abbreviation)
+        )
+    ]
+    day = (
+        func.to_char(Article.published_at, "YYYY-MM-DD")
+        if session.get_bind().dialect.name == "postgresql"
+        else func.strftime("%Y-%m-%d", Article.published_at)
+    )
+    by_day = [
+        (str(d), int(n))
+        for d, n in session.execute(
+            select(day, func.count())
+            .where(Article.published_at >= since)
+            .group_by(day)
+            .order_by(day)
+        )
+    ]
+    return Stats(total, by_category, by_team, by_day)
+
+
+def data_version(session: Session) -> int:
+    return int(session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0)
+
+
+def updates_after(session: Session, after_id: int) -> tuple[int, int]:
+    """How many articles arrived after ``after_id``, and the newest id."""
+    count = int(
+        session.scalar(select(func.count()).select_from(Article).where(Article.id > after_id)) or 0
+    )
+    newest = int(session.scalar(select(func.max(Article.id))) or 0)
+    return count, newest
+
+
+def last_run(session: Session) -> ScrapeRun | None:
+    return session.scalars(select(ScrapeRun).order_by(desc(ScrapeRun.id)).limit(1)).first()
