@@ -175,6 +175,61 @@ def parse(
     console.print(table)
 
 
+def _demo_feeds() -> list[object]:
+    from importlib import resources
+
+    from nba_tracker.ingest.registry import FeedSpec
+
+    folder = resources.files("nba_tracker.data.demo_feeds")
+    return [
+        FeedSpec(f"Sample: {entry.name.removesuffix('.xml')}", str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".xml")
+    ]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", min=1, max=65535)] = 8000,
+    collect: Annotated[
+        bool, typer.Option("--collect/--no-collect", help="Collect feeds in the background.")
+    ] = True,
+    interval: Annotated[int, typer.Option(min=30, help="Seconds between collections.")] = 300,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the bundled sample news first.")
+    ] = False,
+    console_logs: Annotated[
+        bool, typer.Option("--console-logs", help="Human-readable logs instead of JSON lines.")
+    ] = False,
+) -> None:
+    """Run the tracker: page, GraphQL, Atom feeds, health and metrics (SQLite by default)."""
+    import uvicorn
+
+    from nba_tracker.api.app import create_app
+    from nba_tracker.observability import configure_logging, get_logger
+
+    settings = _settings()
+    configure_logging(settings.log_level, json_output=not console_logs)
+    app_ = create_app(
+        settings,
+        collect_interval=interval if collect else None,
+        startup_feeds=_demo_feeds() if demo else None,  # type: ignore[arg-type]
+    )
+    get_logger("nba_tracker.cli").info(
+        "NBA Trade Tracker starting", url=f"http://{host}:{port}", collect=collect, demo=demo
+    )
+    uvicorn.run(
+        app_,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
 @app.command()
 def translate(
     limit: Annotated[

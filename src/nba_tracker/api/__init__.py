@@ -1,0 +1,1 @@
+"""The HTTP service: GraphQL, Atom feeds, the page, health and metrics."""

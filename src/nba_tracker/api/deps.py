@@ -1,0 +1,43 @@
+"""Request dependencies and running database work off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import anyio
+from fastapi import Request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+DB_ERRORS = (OperationalError, DBAPIError, PoolTimeout)
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer; readers get a clean message, never a stack trace."""
+
+    def __init__(self) -> None:
+        super().__init__("The news database is unavailable right now — retrying shortly.")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session:
+        yield session
+
+
+async def run_db(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """Run ``work`` with a fresh session in a worker thread; database failures become
+    :class:`DatabaseUnavailable`."""
+
+    def call() -> T:
+        with factory() as session:
+            return work(session)
+
+    try:
+        return await anyio.to_thread.run_sync(call)
+    except DB_ERRORS as exc:
+        raise DatabaseUnavailable() from exc

@@ -1,0 +1,1 @@
+"""GraphQL at /graphql: the original tracker's fields plus paginated, filterable reads."""

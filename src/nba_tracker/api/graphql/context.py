@@ -1,0 +1,62 @@
+"""What every resolver can reach: the session factory, settings, the app's services."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+from strawberry.fastapi import BaseContext
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from nba_tracker.api.middleware import FailedAuthLimiter, client_address
+from nba_tracker.settings import Settings
+
+
+@dataclass
+class Context(BaseContext):
+    settings: Settings
+    sessionmaker: sessionmaker[Session]
+    services: Any
+    limiter: FailedAuthLimiter
+    client: str
+    authorization: str | None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+async def get_context(request: Request) -> Context:
+    state = request.app.state
+    return Context(
+        settings=state.settings,
+        sessionmaker=state.sessionmaker,
+        services=state.services,
+        limiter=state.auth_limiter,
+        client=client_address(request.scope),
+        authorization=request.headers.get("authorization"),
+    )
+
+
+class BearerToken(BasePermission):
+    """Mutations need ``Authorization: Bearer <NBA_TRACKER_API_TOKEN>``; a wrong or missing
+    token is an error, counts towards the client's rate limit, and runs nothing."""
+
+    message = "Authentication required: send Authorization: Bearer <token>"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        ctx: Context = info.context
+        expected = ctx.settings.api_token.get_secret_value() if ctx.settings.api_token else ""
+        header = ctx.authorization or ""
+        scheme, _, token = header.partition(" ")
+        ok = (
+            bool(expected)
+            and scheme.lower() == "bearer"
+            and hmac.compare_digest(token.strip().encode(), expected.encode())
+        )
+        if not ok:
+            ctx.limiter.record_failure(ctx.client)
+        return ok

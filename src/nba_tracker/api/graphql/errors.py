@@ -1,0 +1,17 @@
+"""Errors a reader may see. Anything else is masked as "Unexpected error." so no
+internals ever reach a client."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class UserError(GraphQLError):
+    """A message meant for the client (bad argument, database unavailable …)."""
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask what the server did not mean to say: exceptions that are not GraphQL errors
+    (a bug, a driver error). Validation, permission and UserErrors are the client's."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)

@@ -1,0 +1,50 @@
+"""The schema and its protections: depth, aliases and tokens are limited before any
+resolver runs; internal errors are masked."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext
+
+from nba_tracker.api.graphql.context import get_context
+from nba_tracker.api.graphql.errors import should_mask
+from nba_tracker.api.graphql.mutations import Mutation
+from nba_tracker.api.graphql.queries import Query
+from nba_tracker.observability import get_logger
+
+log = get_logger("nba_tracker.graphql")
+
+MAX_DEPTH = 8
+MAX_ALIASES = 20
+MAX_TOKENS = 2000
+
+
+class TrackerSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Server faults at ERROR with their stack; a client's mistakes are not errors."""
+        for error in errors:
+            if should_mask(error):
+                log.error("GraphQL resolver failed", path=error.path, exc_info=error.original_error)
+            else:
+                log.info("GraphQL request refused", reason=error.message[:200])
+
+
+schema = TrackerSchema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaskErrors(should_mask_error=should_mask),
+    ],
+)
+
+
+def graphql_router() -> GraphQLRouter:
+    return GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql")

@@ -1,0 +1,232 @@
+"""GraphQL types, built from the store's read views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from nba_tracker.store import queries as q
+
+
+@strawberry.type
+class Team:
+    abbreviation: str
+    full_name: str
+    city: str
+    nickname: str
+
+    @classmethod
+    def of(cls, t: q.TeamRef) -> Team:
+        return cls(
+            abbreviation=t.abbreviation, full_name=t.full_name, city=t.city, nickname=t.nickname
+        )
+
+
+@strawberry.type
+class Player:
+    id: strawberry.ID
+    full_name: str
+    nba_id: int | None
+
+    @classmethod
+    def of(cls, p: q.PlayerRef) -> Player:
+        return cls(id=strawberry.ID(str(p.id)), full_name=p.full_name, nba_id=p.nba_id)
+
+
+@strawberry.type
+class Pick:
+    year: int | None
+    round: int | None
+    original_team: str | None
+
+
+@strawberry.type(description="A news item. The first ten fields keep the original tracker's shape.")
+class TradeNews:
+    id: strawberry.ID
+    title: str
+    description: str
+    link: str
+    source: str
+    published_at: datetime
+    category: str
+    title_ja: str | None
+    description_ja: str | None
+    translation_status: str
+    translated_at: datetime | None
+    status: str | None
+    published_estimated: bool
+    story_id: strawberry.ID | None
+    teams: list[Team]
+    players: list[Player]
+    picks: list[Pick]
+
+    @classmethod
+    def of(cls, a: q.ArticleView) -> TradeNews:
+        return cls(
+            id=strawberry.ID(a.uid),
+            title=a.title,
+            description=a.summary,
+            link=a.url,
+            source=a.source,
+            published_at=a.published_at,
+            category=a.category,
+            title_ja=a.title_ja,
+            description_ja=a.summary_ja,
+            translation_status=a.translation_status,
+            translated_at=a.translated_at,
+            status=a.status,
+            published_estimated=a.published_estimated,
+            story_id=strawberry.ID(str(a.story_id)) if a.story_id else None,
+            teams=[Team.of(t) for t in a.teams],
+            players=[Player.of(p) for p in a.players],
+            picks=[
+                Pick(year=p.get("year"), round=p.get("round"), original_team=p.get("original_team"))
+                for p in a.picks
+            ],
+        )
+
+
+@strawberry.type
+class PageInfo:
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type
+class NewsEdge:
+    cursor: str
+    node: TradeNews
+
+
+@strawberry.type
+class NewsConnection:
+    edges: list[NewsEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, page: q.NewsPage) -> NewsConnection:
+        return cls(
+            edges=[
+                NewsEdge(cursor=q.encode_cursor(a.published_at, a.id), node=TradeNews.of(a))
+                for a in page.items
+            ],
+            page_info=PageInfo(end_cursor=page.end_cursor, has_next_page=page.has_next),
+        )
+
+
+@strawberry.input
+class NewsFilterInput:
+    category: str | None = None
+    status: str | None = None
+    team: str | None = None
+    player: str | None = None
+    source: str | None = None
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def to_filter(self) -> q.NewsFilter:
+        return q.NewsFilter(
+            category=self.category,
+            status=self.status,
+            team=self.team,
+            player=self.player,
+            source=self.source,
+            text=self.text,
+            since=self.since,
+            until=self.until,
+        )
+
+
+@strawberry.type
+class Story:
+    id: strawberry.ID
+    category: str
+    status: str | None
+    headline: str
+    first_reported_at: datetime
+    last_reported_at: datetime
+    article_count: int
+    teams: list[str]
+    players: list[str]
+    sources: list[str]
+    articles: list[TradeNews]
+
+    @classmethod
+    def of(cls, s: q.StoryView) -> Story:
+        return cls(
+            id=strawberry.ID(str(s.id)),
+            category=s.category,
+            status=s.status,
+            headline=s.headline,
+            first_reported_at=s.first_reported_at,
+            last_reported_at=s.last_reported_at,
+            article_count=s.article_count,
+            teams=s.teams,
+            players=s.players,
+            sources=s.sources,
+            articles=[TradeNews.of(a) for a in s.articles],
+        )
+
+
+@strawberry.type
+class TeamDetail:
+    abbreviation: str
+    full_name: str
+    city: str
+    nickname: str
+    news: NewsConnection
+
+
+@strawberry.type
+class SourceHealth:
+    name: str
+    url: str
+    enabled: bool
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    healthy: bool
+
+
+@strawberry.type
+class CategoryCount:
+    category: str
+    count: int
+
+
+@strawberry.type
+class TeamCount:
+    abbreviation: str
+    count: int
+
+
+@strawberry.type
+class DayCount:
+    day: str
+    count: int
+
+
+@strawberry.type
+class Stats:
+    total: int
+    by_category: list[CategoryCount]
+    by_team: list[TeamCount]
+    by_day: list[DayCount]
+
+
+@strawberry.type
+class ScrapeResult:
+    saved_count: int
+    skipped_count: int
+    error_count: int
+    errors: list[str]
+
+
+@strawberry.type
+class TranslateResult:
+    translated_count: int
+    failed_count: int
+    skipped: bool

@@ -1,0 +1,64 @@
+"""Prometheus metrics: requests by route, latency histograms, collection counters."""
+
+from __future__ import annotations
+
+import re
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+REQUESTS = Counter(
+    "nba_tracker_http_requests_total",
+    "HTTP requests",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "nba_tracker_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+CACHE = Counter("nba_tracker_cache_total", "Read cache lookups", ["result"], registry=REGISTRY)
+COLLECTIONS = Counter(
+    "nba_tracker_collections_total", "Collection runs", ["status"], registry=REGISTRY
+)
+ARTICLES_NEW = Counter(
+    "nba_tracker_articles_new_total", "Articles stored by collections", registry=REGISTRY
+)
+FEEDS_FAILED = Counter(
+    "nba_tracker_feeds_failed_total", "Feeds that failed in a collection", registry=REGISTRY
+)
+DATA_VERSION = Gauge("nba_tracker_data_version", "Current data version", registry=REGISTRY)
+
+_ROUTES = (
+    (re.compile(r"^/team/[^/]+$"), "/team/{abbreviation}"),
+    (re.compile(r"^/story/[^/]+$"), "/story/{id}"),
+    (re.compile(r"^/feeds/team/[^/]+$"), "/feeds/team/{abbreviation}"),
+    (re.compile(r"^/feeds/category/[^/]+$"), "/feeds/category/{name}"),
+    (re.compile(r"^/static/.*$"), "/static"),
+)
+_KNOWN = {"/", "/graphql", "/health", "/metrics", "/api/ping", "/api/updates", "/feeds/all.atom"}
+
+
+def route_label(path: str) -> str:
+    """A bounded label: unknown paths must not create one series each."""
+    if path in _KNOWN:
+        return path
+    for pattern, label in _ROUTES:
+        if pattern.match(path):
+            return label
+    return "other"
+
+
+def observe(method: str, path: str, status: int, seconds: float) -> None:
+    route = route_label(path)
+    REQUESTS.labels(method, route, str(status)).inc()
+    LATENCY.labels(method, route).observe(seconds)
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
