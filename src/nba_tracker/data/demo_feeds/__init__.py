@@ -1,0 +1,1 @@
+"""Sample feeds for ``nba-tracker serve --demo``."""
