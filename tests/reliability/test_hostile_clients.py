@@ -18,6 +18,7 @@ from nba_tracker.store.engine import make_engine, make_sessionmaker
 from nba_tracker.store.models import ScrapeRun
 from tests.reliability.serve_process import Served, serve
 from tests.support.bulk import seed_bulk_articles
+from tests.support.feeds import realistic_items, rss
 
 REFUSAL_BUDGET_S = 0.5  # each refusal must cost less than this, server side and back
 
@@ -27,7 +28,13 @@ def api(database_url: str, tmp_path: Path) -> Served:  # type: ignore[misc]
     engine = make_engine(Settings(), database_url)
     seed_bulk_articles(engine, 500)
     engine.dispose()
-    with serve(database_url, tmp_path, "--no-collect") as served:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(realistic_items(5, "fuzz")))
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'replace_defaults = true\n[[feeds]]\nname = "Local"\nurl = "{feed}"\n')
+    with serve(
+        database_url, tmp_path, "--no-collect", env={"NBA_TRACKER_FEEDS_FILE": str(feeds)}
+    ) as served:
         yield served
 
 
@@ -81,7 +88,7 @@ def test_wrong_tokens_are_rate_limited_and_never_run(api: Served, database_url: 
             statuses.append(response.status_code)
             if response.status_code == 200:
                 body = response.json()
-                assert body.get("errors") and not body.get("data", {}).get("scrapeRss"), body
+                assert body.get("errors") and not (body.get("data") or {}).get("scrapeRss"), body
         # Even the right token is held off while this client is being limited.
         limited = client.post(
             "/graphql", json=mutation, headers={"Authorization": "Bearer test-token-1234567890"}
@@ -104,6 +111,9 @@ def test_schemathesis_finds_no_server_errors(api: Served) -> None:
             f"{api.url}/graphql",
             "--checks",
             "not_a_server_error",
+            # With the token, so the mutations run too (against a local feed).
+            "--header",
+            "Authorization: Bearer test-token-1234567890",
             "--max-examples",
             "30",
             "--seed",

@@ -7,13 +7,15 @@ from typing import TypeVar
 
 import anyio
 from fastapi import Request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
-DB_ERRORS = (OperationalError, DBAPIError, PoolTimeout)
+# The database is away or overloaded (connection refused or lost, pool exhausted) — not
+# a bad statement, which is a bug and must surface as one.
+DB_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 
 
 class DatabaseUnavailable(Exception):

@@ -8,7 +8,7 @@ import base64
 import binascii
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,11 @@ from nba_tracker.store.models import (
 )
 
 MAX_PAGE = 100
+
+
+def _clean(value: str) -> str:
+    """Reader-supplied text as the database can take it: no NUL characters."""
+    return value.replace("\x00", "").strip()
 
 
 class QueryError(ValueError):
@@ -164,6 +169,8 @@ def _text_condition(session: Session, query: str) -> Any:
 
 
 def _filtered(session: Session, flt: NewsFilter) -> Any:
+    texts = {k: _clean(v) for k, v in vars(flt).items() if isinstance(v, str)}
+    flt = replace(flt, **texts)  # type: ignore[arg-type]
     stmt: Any = select(Article, Source.name).join(Source, Source.id == Article.source_id)
     if flt.category:
         category = normalize_category(flt.category)
@@ -366,7 +373,9 @@ def all_teams(session: Session) -> list[TeamRef]:
 
 
 def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
-    team = session.scalars(select(Team).where(Team.abbreviation == abbreviation.upper())).first()
+    team = session.scalars(
+        select(Team).where(Team.abbreviation == _clean(abbreviation).upper())
+    ).first()
     return (
         TeamRef(team.abbreviation, team.full_name, team.city, team.nickname, team.id)
         if team
@@ -375,14 +384,16 @@ def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
 
 
 def search_players(session: Session, search: str, limit: int = 20) -> list[PlayerRef]:
-    term = search.strip().lower()
+    term = _clean(search).lower()
     if len(term) < 2:
         raise QueryError("search needs at least 2 characters")
+    if not 1 <= limit <= MAX_PAGE:
+        raise QueryError(f"first must be between 1 and {MAX_PAGE}")
     rows = session.execute(
         select(Player.id, Player.full_name, Player.nba_id)
         .where(func.lower(Player.full_name).contains(term, autoescape=True))
         .order_by(Player.is_active.desc(), Player.full_name)
-        .limit(min(limit, MAX_PAGE))
+        .limit(limit)
     ).all()
     return [PlayerRef(pid, name, nba_id) for pid, name, nba_id in rows]
 

@@ -7,7 +7,11 @@ from graphql import GraphQLError
 
 
 class UserError(GraphQLError):
-    """A message meant for the client (bad argument, database unavailable …)."""
+    """A message meant for the client. ``code`` (in ``extensions``) tells clients and
+    tools whether the request was wrong (BAD_USER_INPUT) or the service is unwell."""
+
+    def __init__(self, message: str, code: str = "BAD_USER_INPUT") -> None:
+        super().__init__(message, extensions={"code": code})
 
 
 def should_mask(error: GraphQLError) -> bool:

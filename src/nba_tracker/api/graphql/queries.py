@@ -22,7 +22,7 @@ async def _db(info: Info, work: Callable[[Session], T]) -> T:
     try:
         return await run_db(info.context.sessionmaker, work)
     except DatabaseUnavailable as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(str(exc), code="SERVICE_UNAVAILABLE") from None
     except q.QueryError as exc:
         raise UserError(str(exc)) from None
 
