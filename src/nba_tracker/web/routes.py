@@ -1,0 +1,175 @@
+"""The page: the newest news as cards, team timelines and story pages.
+
+Every route answers 503 with a short explanation when the database is away (the
+reader sees why, and the page retries by itself) and 400 for an unusable filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
+from nba_tracker.domain.classify import Category, Status
+from nba_tracker.store import queries
+from nba_tracker.store.queries import NewsFilter, QueryError
+from nba_tracker.web import templates_env
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 60
+TEAM_PAGE_SIZE = 100
+DEFAULT_POLL_SECONDS = 30
+RETRY_SECONDS = 30
+FILTER_KEYS = ("category", "status", "team", "source", "q")
+
+
+def _param(request: Request, name: str, limit: int = 200) -> str:
+    return request.query_params.get(name, "").strip()[:limit]
+
+
+def _base(request: Request) -> dict[str, Any]:
+    """What every page template needs: language, poll interval, filters for links."""
+    lang = "ja" if _param(request, "lang") == "ja" else "en"
+    try:
+        # ``?poll=1`` lets browser tests see the "N new" notice without waiting 30 s.
+        poll = min(max(int(_param(request, "poll") or DEFAULT_POLL_SECONDS), 1), 300)
+    except ValueError:
+        poll = DEFAULT_POLL_SECONDS
+    return {"request": request, "lang": lang, "poll_seconds": poll}
+
+
+def _render(
+    name: str, context: dict[str, Any], status_code: int = 200, **headers: str
+) -> HTMLResponse:
+    response = templates_env.TemplateResponse(
+        context["request"], name, context, status_code=status_code
+    )
+    response.headers.update(headers)
+    return response
+
+
+def _guarded(request: Request, build: Callable[[], Response]) -> Response:
+    try:
+        return build()
+    except (DatabaseUnavailable, *DB_ERRORS):
+        return _render(
+            "unavailable.html",
+            {**_base(request), "retry_seconds": RETRY_SECONDS},
+            503,
+            **{"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"},
+        )
+    except QueryError as exc:
+        return _render("message.html", {**_base(request), "message": str(exc)}, 400)
+
+
+def _with_sources(session: Session, items: list[queries.ArticleView]) -> dict[int, list[str]]:
+    story_ids = sorted({a.story_id for a in items if a.story_id is not None})
+    return queries.story_sources(session, story_ids)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, session: Session = Depends(get_session)) -> Response:  # noqa: B008
+    def build() -> Response:
+        chosen = {key: _param(request, key) for key in FILTER_KEYS}
+        flt = NewsFilter(
+            category=chosen["category"] or None,
+            status=chosen["status"] or None,
+            team=chosen["team"] or None,
+            source=chosen["source"] or None,
+            text=chosen["q"] or None,
+        )
+        page = queries.news_page(session, flt, PAGE_SIZE, _param(request, "after") or None)
+        base = _base(request)
+        active = {k: v for k, v in chosen.items() if v}
+        older = None
+        if page.has_next and page.end_cursor:
+            older = "/?" + urlencode(
+                {
+                    **active,
+                    **({"lang": "ja"} if base["lang"] == "ja" else {}),
+                    "after": page.end_cursor,
+                }
+            )
+        _, newest = queries.updates_after(session, 0)
+        return _render(
+            "index.html",
+            {
+                **base,
+                "page": page,
+                "sources_by_story": _with_sources(session, page.items),
+                "chosen": chosen,
+                "active": active,
+                "teams": queries.all_teams(session),
+                "source_names": queries.source_names(session),
+                "categories": [str(c) for c in Category],
+                "statuses": [str(s) for s in Status],
+                "older": older,
+                "is_first_page": not _param(request, "after"),
+                # "N new" counts every new article, so only the unfiltered newest view polls.
+                "live": not _param(request, "after") and not active,
+                "latest_id": newest,
+            },
+        )
+
+    return _guarded(request, build)
+
+
+@router.get("/team/{abbr}", response_class=HTMLResponse)
+def team_page(
+    request: Request,
+    abbr: str,
+    session: Session = Depends(get_session),  # noqa: B008
+) -> Response:
+    def build() -> Response:
+        team = queries.team_by_abbreviation(session, abbr[:10])
+        if team is None:
+            return _render(
+                "message.html", {**_base(request), "message": f"No NBA team {abbr[:10]!r}."}, 404
+            )
+        page = queries.news_page(
+            session,
+            NewsFilter(team=team.abbreviation),
+            TEAM_PAGE_SIZE,
+            _param(request, "after") or None,
+        )
+        older = None
+        if page.has_next and page.end_cursor:
+            older = f"/team/{team.abbreviation}?" + urlencode({"after": page.end_cursor})
+        days: dict[str, list[queries.ArticleView]] = {}
+        for item in page.items:
+            days.setdefault(item.published_at.strftime("%A, %B %-d, %Y"), []).append(item)
+        _, newest = queries.updates_after(session, 0)
+        return _render(
+            "team.html",
+            {
+                **_base(request),
+                "team": team,
+                "page": page,
+                "days": days,
+                "sources_by_story": _with_sources(session, page.items),
+                "older": older,
+                "latest_id": newest,
+            },
+        )
+
+    return _guarded(request, build)
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse)
+def story_page(
+    request: Request,
+    story_id: int,
+    session: Session = Depends(get_session),  # noqa: B008
+) -> Response:
+    def build() -> Response:
+        story = queries.story_with_articles(session, story_id)
+        if story is None:
+            return _render("message.html", {**_base(request), "message": "No such story."}, 404)
+        return _render("story.html", {**_base(request), "story": story})
+
+    return _guarded(request, build)

@@ -1,0 +1,94 @@
+// NBA Trade Tracker page: language toggle, relative times, "N new" notice, filters.
+(function () {
+  "use strict";
+  var KEY = "nbt-lang";
+  var root = document.documentElement;
+
+  // Language first, before the body paints: ?lang= wins, then the stored choice.
+  function storedLang() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  var fromUrl = new URLSearchParams(location.search).get("lang");
+  var lang = fromUrl === "ja" || fromUrl === "en" ? fromUrl : storedLang() === "ja" ? "ja" : "en";
+  root.classList.toggle("ja", lang === "ja");
+
+  function setLang(next) {
+    lang = next;
+    root.classList.toggle("ja", lang === "ja");
+    try { localStorage.setItem(KEY, lang); } catch (e) { /* private mode */ }
+    var url = new URL(location.href);
+    if (lang === "ja") url.searchParams.set("lang", "ja"); else url.searchParams.delete("lang");
+    history.replaceState(null, "", url);
+    document.querySelectorAll("[data-lang-toggle]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(lang === "ja"));
+    });
+    document.querySelectorAll("[data-lang-field]").forEach(function (f) {
+      f.disabled = lang !== "ja";
+    });
+  }
+
+  var UNITS = [["y", 31536000], ["mo", 2592000], ["d", 86400], ["h", 3600], ["min", 60]];
+  function relative(then) {
+    var seconds = Math.round((Date.now() - then) / 1000);
+    if (seconds < 60) return seconds < -60 ? "soon" : "just now";
+    for (var i = 0; i < UNITS.length; i++) {
+      var n = Math.floor(seconds / UNITS[i][1]);
+      if (n >= 1) return n + " " + UNITS[i][0] + " ago";
+    }
+    return "just now";
+  }
+  function refreshTimes() {
+    document.querySelectorAll("time[datetime]").forEach(function (t) {
+      var then = Date.parse(t.getAttribute("datetime"));
+      if (!isNaN(then)) t.textContent = relative(then);
+    });
+  }
+
+  function startPolling(body) {
+    var latest = Number(body.dataset.latestId || 0);
+    var seconds = Math.max(1, Number(body.dataset.pollSeconds) || 30);
+    var notice = document.querySelector("[data-new-notice]");
+    var countEl = document.querySelector("[data-new-count]");
+    if (!notice || !countEl) return;
+    function poll() {
+      fetch("/api/updates?after_id=" + encodeURIComponent(latest), {
+        headers: { Accept: "application/json" }, cache: "no-store"
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (data && data.count > 0) {
+          countEl.textContent = String(data.count);
+          notice.hidden = false;
+        }
+      }).catch(function () { /* offline for a moment: try again next round */ })
+        .then(function () { setTimeout(poll, seconds * 1000); });
+    }
+    setTimeout(poll, seconds * 1000);
+    document.querySelector("[data-new-reload]").addEventListener("click", function () {
+      location.reload();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setLang(lang);
+    document.querySelectorAll("[data-lang-toggle]").forEach(function (b) {
+      b.addEventListener("click", function () { setLang(lang === "ja" ? "en" : "ja"); });
+    });
+    refreshTimes();
+    setInterval(refreshTimes, 60000);
+
+    var form = document.querySelector("[data-filters]");
+    if (form) {
+      // Choosing a filter applies it at once; empty fields stay out of the shared URL.
+      form.querySelectorAll("select").forEach(function (s) {
+        s.addEventListener("change", function () { form.requestSubmit(); });
+      });
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("input, select").forEach(function (f) {
+          if (!f.value) f.disabled = true;
+        });
+      });
+      var apply = form.querySelector(".apply");
+      if (apply) apply.classList.add("js-hidden");
+    }
+    if (document.body.dataset.live === "on") startPolling(document.body);
+  });
+})();
