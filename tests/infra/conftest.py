@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,64 +116,7 @@ def infra_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_http(url: str, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-_FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "ap-northeast-1",
-    "AWS_REGION": "ap-northeast-1",
-}
-
-
 @pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """A moto server on loopback; boto3 clients get the URL as endpoint_url and fake
-    credentials from the environment (restored afterwards)."""
-    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
-    if not Path(exe).exists():
-        unavailable("moto_server is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    if not _wait_for_http(f"{url}/moto-api/"):
-        proc.kill()
-        proc.wait(timeout=10)
-        unavailable("moto_server did not start")
-    saved = {key: os.environ.get(key) for key in (*_FAKE_AWS, "AWS_PROFILE")}
-    os.environ.update(_FAKE_AWS)
-    os.environ.pop("AWS_PROFILE", None)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def moto_endpoint(moto_server: str) -> str:
+    """The suite's moto server (tests/conftest.py), passed to clients as endpoint_url."""
+    return moto_server
