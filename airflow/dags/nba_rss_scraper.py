@@ -10,7 +10,7 @@ it and makes failures visible.
    token. Fails when the API answers an error or when every feed failed; otherwise logs
    the counts and returns them as XCom.
 3. **translate_pending** — `translatePendingNews(limit)`; skipped while the API has no
-   such mutation, fails on any other error.
+   such mutation or no translator, fails on any other error.
 
 Configuration, read when a task runs (never when the file is parsed); on MWAA it comes
 from SSM Parameter Store:
@@ -50,12 +50,17 @@ READ_TIMEOUT = 150  # a collection run fetches every feed before it answers
 SCRAPE_MUTATION = "mutation { scrapeRss { savedCount skippedCount errorCount errors } }"
 TRANSLATE_MUTATION = (
     "mutation TranslatePending($limit: Int) {"
-    " translatePendingNews(limit: $limit) { translatedCount failedCount } }"
+    " translatePendingNews(limit: $limit) { translatedCount failedCount skipped } }"
 )
 
 
 class GraphQLError(AirflowException):
     """The API answered with GraphQL errors."""
+
+
+# The API answers a wrong or missing token with this GraphQL error (and counts it
+# towards the caller's rate limit, so retrying would only make things worse).
+AUTH_ERROR = "Authentication required"
 
 
 def api_endpoint() -> tuple[str, str | None]:
@@ -99,6 +104,8 @@ def graphql(query: str, variables: dict[str, Any] | None = None) -> dict[str, An
         raise AirflowException(f"API answered HTTP {response.status_code}: {response.text[:300]}")
     if body.get("errors"):
         messages = "; ".join(str(e.get("message", e)) for e in body["errors"])
+        if AUTH_ERROR in messages:
+            raise AirflowFailException(f"API refused the token: {messages}")
         raise GraphQLError(f"API answered errors: {messages}")
     if response.status_code != 200 or not isinstance(body.get("data"), dict):
         raise AirflowException(f"API answered HTTP {response.status_code}: {response.text[:300]}")
@@ -197,6 +204,8 @@ def nba_rss_scraper() -> None:
                 raise AirflowSkipException(f"translation not deployed on this API: {exc}") from exc
             raise
         result = data["translatePendingNews"]
+        if result.get("skipped"):
+            raise AirflowSkipException("translation is switched off on this API (no translator)")
         log.info(
             "translatePendingNews: translated=%s failed=%s",
             result.get("translatedCount"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.airflow.runtime import DAGS, AirflowRuntime
+from tests.airflow.runtime import DAGS, AirflowRuntime, DriverRun
 from tests.conftest import free_port, unavailable, wait_for_http
 from tests.support.feeds import Item, rss
 
@@ -115,7 +115,8 @@ class TrackerApi:
             stdout=self.log_path.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        if not wait_for_http(f"{self.url}/health", timeout=60):
+        # Migrations and reference data first; a busy CI machine can take a while.
+        if not wait_for_http(f"{self.url}/health", timeout=120):
             self.stop()
             raise AssertionError(
                 f"serve did not become healthy:\n{self.log_path.read_text()[-3000:]}"
@@ -163,8 +164,12 @@ def tracker_api(tmp_path: Path) -> Iterator[TrackerApi]:
 
 
 def run_scraper(
-    runtime: AirflowRuntime, api: TrackerApi, out: Path, overrides: dict[str, object] | None = None
-):
+    runtime: AirflowRuntime,
+    api: TrackerApi,
+    out: Path,
+    overrides: dict[str, object] | None = None,
+    connection: str | None = None,
+) -> DriverRun:
     return runtime.run(
         "run_dag",
         str(DAGS),
@@ -172,7 +177,7 @@ def run_scraper(
         str(out),
         json.dumps(overrides or {}),
         out=out,
-        env={"AIRFLOW_CONN_NBA_TRACKER_API": api.connection_uri},
+        env={"AIRFLOW_CONN_NBA_TRACKER_API": connection or api.connection_uri},
     )
 
 
@@ -193,7 +198,20 @@ def test_scraper_collects_then_fails_cleanly(
     assert f"scrapeRss: saved={len(ARTICLE_URLS)}" in run.output  # the counts in the task log
     assert tracker_api.stored_article_urls() >= ARTICLE_URLS
 
-    # 2. Every feed failing fails the run, so the failed-task alarm fires.
+    # 2. A wrong token fails the collection at once: no retries (the API rate-limits
+    #    refused tokens), and nothing runs.
+    run = run_scraper(
+        airflow_runtime,
+        tracker_api,
+        tmp_path / "bad-token.json",
+        connection=f"http://:wrong-token@127.0.0.1:{tracker_api.port}",
+    )
+    assert run.report["state"] == "failed", run.output[-5000:]
+    assert run.report["tasks"]["scrape_rss"] == "failed"
+    assert "API refused the token" in run.output
+    assert run.output.count("scrapeRss: saved=") == 0
+
+    # 3. Every feed failing fails the run, so the failed-task alarm fires.
     tracker_api.write_feeds(
         {"Gone": tmp_path / "missing-1.xml", "Gone too": tmp_path / "missing-2.xml"}
     )
@@ -204,7 +222,7 @@ def test_scraper_collects_then_fails_cleanly(
     assert run.report["tasks"]["scrape_rss"] == "failed"
     assert "every feed failed" in run.output
 
-    # 3. The API gone: the health check times out and the run fails there, cleanly.
+    # 4. The API gone: the health check times out and the run fails there, cleanly.
     tracker_api.stop()
     run = run_scraper(
         airflow_runtime,
