@@ -134,3 +134,39 @@ def test_a_50_item_page_with_teams_and_players_is_a_few_statements(
     assert len(page.items) == 50
     assert all(item.teams for item in page.items)
     assert len(statements) <= 3, statements
+
+
+def test_authorized_mutations_run(loaded_url: str, tmp_path: Any) -> None:
+    from nba_tracker.api.app import create_app
+    from nba_tracker.ingest.registry import FeedSpec
+    from tests.support.feeds import realistic_items, rss
+
+    feed = tmp_path / "more.xml"
+    feed.write_bytes(rss(realistic_items(4, "mutation")))
+    settings = Settings(database_url=loaded_url, api_token=TOKEN)  # type: ignore[arg-type]
+    with TestClient(create_app(settings, feeds=[FeedSpec("More", str(feed))])) as c:
+        scraped: Any = gql(
+            c, "mutation { scrapeRss { savedCount skippedCount errorCount errors } }", token=TOKEN
+        )["data"]
+        again: Any = gql(
+            c, "mutation { scrapeRss { savedCount skippedCount errorCount errors } }", token=TOKEN
+        )["data"]
+        translated: Any = gql(
+            c,
+            "mutation { translatePendingNews(limit: 5) { translatedCount failedCount skipped } }",
+            token=TOKEN,
+        )["data"]
+    assert scraped["scrapeRss"] == {
+        "savedCount": 4,
+        "skippedCount": 0,
+        "errorCount": 0,
+        "errors": [],
+    }
+    assert again["scrapeRss"]["savedCount"] == 0
+    assert again["scrapeRss"]["skippedCount"] == 4
+    # No translator configured on a laptop: nothing is translated, and it says so.
+    assert translated["translatePendingNews"] == {
+        "translatedCount": 0,
+        "failedCount": 0,
+        "skipped": True,
+    }
