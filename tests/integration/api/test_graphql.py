@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
 from nba_tracker.store.models import ScrapeRun
-from tests.integration.api.conftest import gql
+from tests.integration.api.conftest import TOKEN, gql
 
 LEGACY = "{ id title description link source publishedAt category titleJa descriptionJa translationStatus translatedAt }"
 
