@@ -67,6 +67,19 @@ def _guarded(request: Request, build: Callable[[], Response]) -> Response:
         return _render("message.html", {**_base(request), "message": str(exc)}, 400)
 
 
+def _one_per_story(items: list[queries.ArticleView]) -> list[queries.ArticleView]:
+    """The newest report of each story on this page; its card names the other outlets."""
+    seen: set[int] = set()
+    kept = []
+    for item in items:
+        if item.story_id is not None:
+            if item.story_id in seen:
+                continue
+            seen.add(item.story_id)
+        kept.append(item)
+    return kept
+
+
 def _with_sources(session: Session, items: list[queries.ArticleView]) -> dict[int, list[str]]:
     story_ids = sorted({a.story_id for a in items if a.story_id is not None})
     return queries.story_sources(session, story_ids)
@@ -85,6 +98,8 @@ def index(request: Request, session: Session = Depends(get_session)) -> Response
         )
         page = queries.news_page(session, flt, PAGE_SIZE, _param(request, "after") or None)
         base = _base(request)
+        # One outlet's view is asked for: show its every report, else one card per story.
+        cards = page.items if flt.source else _one_per_story(page.items)
         active = {k: v for k, v in chosen.items() if v}
         older = None
         if page.has_next and page.end_cursor:
@@ -101,7 +116,8 @@ def index(request: Request, session: Session = Depends(get_session)) -> Response
             {
                 **base,
                 "page": page,
-                "sources_by_story": _with_sources(session, page.items),
+                "cards": cards,
+                "sources_by_story": _with_sources(session, cards),
                 "chosen": chosen,
                 "active": active,
                 "teams": queries.all_teams(session),

@@ -30,7 +30,7 @@
   var UNITS = [["y", 31536000], ["mo", 2592000], ["d", 86400], ["h", 3600], ["min", 60]];
   function relative(then) {
     var seconds = Math.round((Date.now() - then) / 1000);
-    if (seconds < 60) return seconds < -60 ? "soon" : "just now";
+    if (seconds < 60) return "just now";  // includes clocks a little ahead
     for (var i = 0; i < UNITS.length; i++) {
       var n = Math.floor(seconds / UNITS[i][1]);
       if (n >= 1) return n + " " + UNITS[i][0] + " ago";
