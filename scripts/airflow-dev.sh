@@ -4,8 +4,9 @@
 #
 #   scripts/airflow-dev.sh        then open http://127.0.0.1:8080 (no login needed)
 #
-# NBA_TRACKER_PORT (8000) and AIRFLOW_PORT (8080) move the two servers. The state lives
-# in var/airflow; delete it to start over. The maintenance DAG is paused, in dry-run,
+# NBA_TRACKER_PORT (8000) and AIRFLOW_PORT (8080) move the two servers. Offline, point
+# NBA_TRACKER_FEEDS_FILE at a TOML of local feed files, or every run fails ("every feed
+# failed"), as it should. The state lives in var/airflow; delete it to start over. The maintenance DAG is paused, in dry-run,
 # and would use your AWS credentials: unpause it only if that is what you want.
 set -euo pipefail
 cd "$(dirname "$0")/.."
