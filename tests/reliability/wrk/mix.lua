@@ -6,12 +6,15 @@ local queries = {
   '{"query":"{ tradeNewsByCategory(category: \\"Trade\\") { id title source publishedAt } }"}',
   '{"query":"{ stats { byCategory { category count } } }"}',
 }
-table.insert(requests, wrk.format("GET", "/"))
-table.insert(requests, wrk.format("GET", "/feeds/all.atom"))
-table.insert(requests, wrk.format("GET", "/feeds/team/BOS.atom"))
-table.insert(requests, wrk.format("GET", "/?category=Trade"))
-for _, q in ipairs(queries) do
-  table.insert(requests, wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, q))
+-- Built in init(): only then does wrk know the Host header the requests must carry.
+function init(args)
+  table.insert(requests, wrk.format("GET", "/"))
+  table.insert(requests, wrk.format("GET", "/feeds/all.atom"))
+  table.insert(requests, wrk.format("GET", "/feeds/team/BOS.atom"))
+  table.insert(requests, wrk.format("GET", "/?category=Trade"))
+  for _, q in ipairs(queries) do
+    table.insert(requests, wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, q))
+  end
 end
 local i = 0
 request = function()
