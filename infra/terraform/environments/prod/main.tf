@@ -32,6 +32,18 @@ locals {
 # Encryption key and logs bucket
 ################################################################################
 
+# The bearer token GraphQL mutations require (scrapeRss from the MWAA DAG). Terraform
+# creates the secret, never its value: the operator puts it, and the same value into
+# the DAG's SSM connection (docs/deploy.md).
+resource "aws_secretsmanager_secret" "api_token" {
+  #checkov:skip=CKV2_AWS_57:the token is rotated by the operator together with the MWAA connection, not by a Lambda
+  name                    = "${local.name}-api-token"
+  description             = "Bearer token for the tracker's GraphQL mutations"
+  kms_key_id              = module.kms.key_arn
+  recovery_window_in_days = 7
+  tags                    = local.tags
+}
+
 module "kms" {
   source = "../../modules/kms"
 
@@ -94,6 +106,7 @@ module "ecs_service" {
   secrets = merge({
     NBA_TRACKER_DB_USER     = { source = "secretsmanager", arn = module.aurora.master_user_secret_arn, key = "username" }
     NBA_TRACKER_DB_PASSWORD = { source = "secretsmanager", arn = module.aurora.master_user_secret_arn, key = "password" }
+    NBA_TRACKER_API_TOKEN   = { source = "secretsmanager", arn = aws_secretsmanager_secret.api_token.arn, key = null }
   }, var.app_secrets)
   config_parameter_path = "/${local.project}/${local.env}"
 
