@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nba_tracker.domain.analysis import analyze  # noqa: E402
-
 from nba_tracker.ingest.fetch import Validators, fetch_all  # noqa: E402
 from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.parse import parse_feed  # noqa: E402
