@@ -48,7 +48,9 @@ def wait_for_http(url: str, timeout: float = 20.0) -> bool:
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """A moto server over HTTP on loopback; boto3 reaches it through AWS_ENDPOINT_URL."""
-    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+    # The project's own moto first: another one on PATH may be an older version.
+    beside = Path(sys.executable).with_name("moto_server")
+    exe = str(beside) if beside.exists() else (shutil.which("moto_server") or str(beside))
     if not Path(exe).exists():
         unavailable("moto_server is not installed")
     port = free_port()

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
@@ -38,6 +45,9 @@ schema = TrackerSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
+        # Parsing and validating the same documents again is most of a cheap query's cost.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
