@@ -182,7 +182,7 @@ def _demo_feeds() -> list[object]:
 
     folder = resources.files("nba_tracker.data.demo_feeds")
     return [
-        FeedSpec(f"Sample: {entry.name.removesuffix('.xml')}", str(entry))
+        FeedSpec(entry.name.removesuffix(".xml"), str(entry))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".xml")
     ]
