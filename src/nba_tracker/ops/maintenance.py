@@ -1,0 +1,163 @@
+"""The guide's maintenance chores that run unattended (the daily Airflow DAG and
+``nba-tracker ops``): each is idempotent and honours ``--dry-run`` through ``ctx.change``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from nba_tracker.ops.core import OpsContext, OpsError
+
+DAY_MS = 86_400_000
+EXPORT_POLL_SECONDS = 2.0
+EXPORT_WAIT_SECONDS = 900.0
+
+
+def _export_state_parameter(ctx: OpsContext) -> str:
+    return f"{ctx.names.ssm_path}/maintenance/log-exports"
+
+
+def _read_watermarks(ctx: OpsContext) -> dict[str, int]:
+    try:
+        raw = ctx.client("ssm").get_parameter(Name=_export_state_parameter(ctx))["Parameter"][
+            "Value"
+        ]
+        return {k: int(v) for k, v in json.loads(raw).items()}
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ParameterNotFound":
+            return {}
+        raise
+
+
+def _wait_for_export(ctx: OpsContext, task_id: str) -> str:
+    """AWS runs one export task per account at a time: wait for ours to finish."""
+    deadline = time.monotonic() + EXPORT_WAIT_SECONDS
+    while True:
+        tasks = ctx.client("logs").describe_export_tasks(taskId=task_id).get("exportTasks", [])
+        status = (tasks[0].get("status", {}).get("code") if tasks else None) or "UNKNOWN"
+        if status in {"COMPLETED", "CANCELLED", "FAILED"} or time.monotonic() > deadline:
+            return str(status)
+        time.sleep(EXPORT_POLL_SECONDS)
+
+
+def export_old_log_groups(ctx: OpsContext) -> list[dict[str, Any]]:
+    """Archive each log group's events since its last export into the logs bucket, at
+    most once a day, so everything reaches S3 before the group's retention deletes it.
+    The end of each exported range is remembered in SSM; a second run the same day does
+    nothing."""
+    logs = ctx.client("logs")
+    now = int(time.time() * 1000)
+    marks = _read_watermarks(ctx)
+    results: list[dict[str, Any]] = []
+    groups = [
+        ctx.names.ecs_log_group,
+        ctx.names.mwaa_task_log_group,
+        ctx.names.mwaa_scheduler_log_group,
+    ]
+    for group in groups:
+        found = logs.describe_log_groups(logGroupNamePrefix=group).get("logGroups", [])
+        info = next((g for g in found if g["logGroupName"] == group), None)
+        if info is None:
+            results.append({"log_group": group, "action": "absent"})
+            continue
+        start = marks.get(group, 0)
+        if now - start < DAY_MS:
+            results.append({"log_group": group, "action": "up to date", "exported_until": start})
+            continue
+        prefix = f"cloudwatch/{group.strip('/').replace('/', '-')}/{time.strftime('%Y/%m/%d', time.gmtime(now / 1000))}"
+        response = ctx.change(
+            "logs",
+            "create_export_task",
+            taskName=f"{ctx.names.prefix}-{now}",
+            logGroupName=group,
+            fromTime=start,
+            to=now,
+            destination=ctx.names.logs_bucket,
+            destinationPrefix=prefix,
+        )
+        status = "planned"
+        if response is not None:
+            status = _wait_for_export(ctx, response["taskId"])
+            if status == "COMPLETED":
+                marks[group] = now
+        results.append(
+            {
+                "log_group": group,
+                "action": "export",
+                "from": start,
+                "to": now,
+                "status": status,
+                "prefix": prefix,
+            }
+        )
+    if not ctx.dry_run and any(r.get("status") == "COMPLETED" for r in results):
+        ctx.change(
+            "ssm",
+            "put_parameter",
+            Name=_export_state_parameter(ctx),
+            Value=json.dumps(marks),
+            Type="String",
+            Overwrite=True,
+        )
+    return results
+
+
+def delete_untagged_ecr_images(ctx: OpsContext) -> dict[str, Any]:
+    """Images nothing can deploy any more (no tag) are deleted; tagged ones never."""
+    ecr = ctx.client("ecr")
+    digests: list[str] = []
+    paginator = ecr.get_paginator("list_images")
+    for page in paginator.paginate(
+        repositoryName=ctx.names.ecr_repository, filter={"tagStatus": "UNTAGGED"}
+    ):
+        digests += [i["imageDigest"] for i in page.get("imageIds", []) if not i.get("imageTag")]
+    for start in range(0, len(digests), 100):
+        ctx.change(
+            "ecr",
+            "batch_delete_image",
+            repositoryName=ctx.names.ecr_repository,
+            imageIds=[{"imageDigest": d} for d in digests[start : start + 100]],
+        )
+    return {"repository": ctx.names.ecr_repository, "untagged": len(digests), "digests": digests}
+
+
+def prune_manual_snapshots(ctx: OpsContext, keep: int = 10) -> dict[str, Any]:
+    """Delete manual cluster snapshots beyond the newest ``keep``; automated snapshots
+    belong to RDS's own retention and are never touched."""
+    if keep < 1:
+        raise OpsError("keep must be at least 1")
+    rds = ctx.client("rds")
+    snapshots: list[dict[str, Any]] = []
+    for page in rds.get_paginator("describe_db_cluster_snapshots").paginate(
+        DBClusterIdentifier=ctx.names.db_cluster, SnapshotType="manual"
+    ):
+        snapshots += page.get("DBClusterSnapshots", [])
+    snapshots.sort(key=lambda s: s["SnapshotCreateTime"], reverse=True)
+    doomed = [s["DBClusterSnapshotIdentifier"] for s in snapshots[keep:]]
+    for identifier in doomed:
+        ctx.change("rds", "delete_db_cluster_snapshot", DBClusterSnapshotIdentifier=identifier)
+    return {"kept": [s["DBClusterSnapshotIdentifier"] for s in snapshots[:keep]], "deleted": doomed}
+
+
+def check_automated_backups(ctx: OpsContext, min_retention: int = 7) -> dict[str, Any]:
+    """The cluster keeps automated backups for at least ``min_retention`` days."""
+    try:
+        clusters = ctx.client("rds").describe_db_clusters(DBClusterIdentifier=ctx.names.db_cluster)[
+            "DBClusters"
+        ]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "DBClusterNotFoundFault":
+            raise OpsError(f"cluster {ctx.names.db_cluster} not found") from None
+        raise
+    retention = int(clusters[0].get("BackupRetentionPeriod") or 0)
+    if retention < min_retention:
+        raise OpsError(
+            f"automated backups of {ctx.names.db_cluster} are kept {retention} day(s); "
+            f"the guide requires at least {min_retention} (ops: nba-tracker ops … / Terraform "
+            "backup_retention_period)"
+        )
+    return {"cluster": ctx.names.db_cluster, "retention_days": retention, "ok": True}
