@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -81,13 +82,20 @@ def test_database_lost_mid_collection_then_everything_missed_is_stored(
     assert runs[-1].status == "ok"
 
 
+@pytest.fixture
+def postgres_database(postgres_url: str, prepared_postgres: str) -> Iterator[str]:
+    """PostgreSQL only: table locks that block writers are its matter (SQLite waits on
+    its busy timeout, which the engine sets)."""
+    from tests.support.databases import postgres_from_template
+
+    with postgres_from_template(postgres_url, prepared_postgres) as url:
+        yield url
+
+
 def test_a_held_lock_never_makes_a_collection_wait_forever(
-    database_url: str, feed_server: FeedServer
+    postgres_database: str, feed_server: FeedServer
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip(
-            "table locks that block writers are a PostgreSQL matter (SQLite uses busy_timeout)"
-        )
+    database_url = postgres_database
     url = feed_server.add("/l.xml", rss(realistic_items(5, "lock")))
     blocker = create_engine(normalize_url(database_url))
     conn = blocker.connect()
