@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
