@@ -1,0 +1,1 @@
+"""AWS Lambda handlers; each imports boto3 and this package only."""

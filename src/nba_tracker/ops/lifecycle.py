@@ -1,0 +1,168 @@
+"""Stop and start the environment: the ECS service (desired count and autoscaling bounds)
+and the Aurora cluster. Shared by the scheduled Lambda and ``ops emergency``; boto3 only,
+so the Lambda can be zipped with nothing else.
+
+Every step checks the current state first and returns what it did, so running stop or
+start twice does no harm.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+
+@dataclass(frozen=True)
+class StepResult:
+    resource: str
+    result: str  # changed | no_action | error
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Target:
+    cluster: str
+    service: str
+    db_cluster: str
+    state_parameter: str
+
+    @property
+    def scalable_resource(self) -> str:
+        return f"service/{self.cluster}/{self.service}"
+
+
+def _read_state(ssm: Any, name: str) -> dict[str, Any]:
+    try:
+        value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        state = json.loads(value or "{}")
+        return state if isinstance(state, dict) else {}
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ParameterNotFound":
+            return {}
+        raise
+
+
+def _write_state(ssm: Any, name: str, state: dict[str, Any]) -> None:
+    ssm.put_parameter(Name=name, Value=json.dumps(state), Type="String", Overwrite=True)
+
+
+def _scalable_target(autoscaling: Any, target: Target) -> dict[str, Any] | None:
+    found = autoscaling.describe_scalable_targets(
+        ServiceNamespace="ecs",
+        ResourceIds=[target.scalable_resource],
+        ScalableDimension="ecs:service:DesiredCount",
+    ).get("ScalableTargets", [])
+    return found[0] if found else None
+
+
+def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepResult:
+    service = ecs.describe_services(cluster=target.cluster, services=[target.service])["services"]
+    if not service:
+        return StepResult(f"ecs:{target.service}", "error", "service not found")
+    desired = int(service[0]["desiredCount"])
+    scalable = _scalable_target(autoscaling, target)
+    if desired == 0 and (scalable is None or scalable["MinCapacity"] == 0):
+        return StepResult(f"ecs:{target.service}", "no_action", "already stopped (desired 0)")
+    state = _read_state(ssm, target.state_parameter)
+    state["ecs"] = {"desired": desired}
+    if scalable is not None:
+        state["ecs"]["min"] = scalable["MinCapacity"]
+        state["ecs"]["max"] = scalable["MaxCapacity"]
+        # Autoscaling would bring the service back to its minimum: the minimum goes to 0 too.
+        autoscaling.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=target.scalable_resource,
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=0,
+            MaxCapacity=scalable["MaxCapacity"],
+        )
+    _write_state(ssm, target.state_parameter, state)
+    ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=0)
+    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired} → 0")
+
+
+def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepResult:
+    service = ecs.describe_services(cluster=target.cluster, services=[target.service])["services"]
+    if not service:
+        return StepResult(f"ecs:{target.service}", "error", "service not found")
+    saved = _read_state(ssm, target.state_parameter).get("ecs") or {}
+    desired_now = int(service[0]["desiredCount"])
+    desired = int(saved.get("desired", max(desired_now, 1)))
+    if "min" in saved:
+        autoscaling.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=target.scalable_resource,
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=int(saved["min"]),
+            MaxCapacity=int(saved["max"]),
+        )
+    if desired_now == desired:
+        return StepResult(f"ecs:{target.service}", "no_action", f"already running ({desired})")
+    ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=desired)
+    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired_now} → {desired}")
+
+
+def stop_database(rds: Any, target: Target) -> StepResult:
+    clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
+    status = clusters[0]["Status"]
+    if status in {"stopped", "stopping"}:
+        return StepResult(f"rds:{target.db_cluster}", "no_action", f"already {status}")
+    if status != "available":
+        return StepResult(f"rds:{target.db_cluster}", "error", f"cannot stop while {status}")
+    rds.stop_db_cluster(DBClusterIdentifier=target.db_cluster)
+    return StepResult(f"rds:{target.db_cluster}", "changed", "stopping")
+
+
+def start_database(rds: Any, target: Target) -> StepResult:
+    clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
+    status = clusters[0]["Status"]
+    if status in {"available", "starting"}:
+        return StepResult(f"rds:{target.db_cluster}", "no_action", f"already {status}")
+    if status != "stopped":
+        return StepResult(f"rds:{target.db_cluster}", "error", f"cannot start while {status}")
+    rds.start_db_cluster(DBClusterIdentifier=target.db_cluster)
+    return StepResult(f"rds:{target.db_cluster}", "changed", "starting")
+
+
+def _guarded(step: Any, resource: str, *args: Any) -> StepResult:
+    try:
+        return step(*args)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        return StepResult(resource, "error", f"{error.get('Code')}: {error.get('Message')}")
+
+
+def stop(clients: dict[str, Any], target: Target) -> list[StepResult]:
+    """The service first (it would fail without its database), then the database."""
+    return [
+        _guarded(
+            stop_service,
+            f"ecs:{target.service}",
+            clients["ecs"],
+            clients["application-autoscaling"],
+            clients["ssm"],
+            target,
+        ),
+        _guarded(stop_database, f"rds:{target.db_cluster}", clients["rds"], target),
+    ]
+
+
+def start(clients: dict[str, Any], target: Target) -> list[StepResult]:
+    """The database first, then the service that needs it."""
+    return [
+        _guarded(start_database, f"rds:{target.db_cluster}", clients["rds"], target),
+        _guarded(
+            start_service,
+            f"ecs:{target.service}",
+            clients["ecs"],
+            clients["application-autoscaling"],
+            clients["ssm"],
+            target,
+        ),
+    ]
