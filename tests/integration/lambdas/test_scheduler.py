@@ -123,3 +123,22 @@ def test_a_missing_cluster_is_reported_not_raised(
     result = handler({"action": "stop"})
     assert not result["ok"]
     assert {r["result"] for r in result["results"]} == {"error"}
+
+
+def test_ops_emergency_stop_and_start(environment: None) -> None:
+    from typer.testing import CliRunner
+
+    from nba_tracker.ops.commands import app
+
+    runner = CliRunner()
+    dry = runner.invoke(app, ["emergency", "stop", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert state()["desired"] == 3  # a dry run changes nothing
+    stopped = runner.invoke(app, ["emergency", "stop", "--yes", "--json"])
+    assert stopped.exit_code == 0, stopped.output
+    assert "enable_mwaa=false" in stopped.output
+    assert state() == {"desired": 0, "min": 0, "max": 10, "db": "stopped"}
+    assert runner.invoke(app, ["emergency", "stop", "--yes"]).exit_code == 0  # twice: harmless
+    started = runner.invoke(app, ["emergency", "start", "--yes"])
+    assert started.exit_code == 0, started.output
+    assert state() == {"desired": 3, "min": 1, "max": 10, "db": "available"}
