@@ -1,0 +1,41 @@
+"""``ops doctor ecs|db|mwaa|all``: findings with severity, what was seen and what to do;
+exit 2 on a high finding, 1 on a warning, 0 otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+
+from nba_tracker.ops import doctor as checks
+from nba_tracker.ops.core import OpsContext, ops_command
+
+NAME = "doctor"
+app = typer.Typer(
+    help="Inspect ECS, the database and MWAA and name the likely cause.", no_args_is_help=True
+)
+
+
+def _report(ctx: OpsContext, area: str) -> None:
+    findings = checks.run(ctx, area)
+    ctx.emit(
+        [f.as_dict() for f in findings],
+        columns=["area", "severity", "seen", "action"],
+        title=f"Doctor: {ctx.names.prefix} ({area})",
+    )
+    code = checks.exit_code(findings)
+    if code:
+        raise typer.Exit(code)
+
+
+def _command(area: str) -> Callable[[OpsContext], None]:
+    def command(ctx: OpsContext) -> None:
+        _report(ctx, area)
+
+    command.__doc__ = f"Check {'everything' if area == 'all' else area.upper()}."
+    command.__name__ = f"doctor_{area}"
+    return command
+
+
+for _area in (*checks.CHECKS, "all"):
+    app.command(_area)(ops_command()(_command(_area)))
