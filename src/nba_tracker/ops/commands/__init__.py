@@ -1,4 +1,5 @@
-"""``nba-tracker ops``: each module here is one command group (``NAME`` + ``app``).
+"""``nba-tracker ops``: each module here is one command group (``NAME`` + ``app``), or
+top-level commands (``COMMANDS``, a list of functions, e.g. ``ops rollback --to TAG``).
 
 Groups are discovered rather than listed so that a guide section is added by adding
 its module, nothing else.
@@ -23,3 +24,6 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     _group = getattr(_module, "app", None)
     if isinstance(_group, typer.Typer):
         app.add_typer(_group, name=getattr(_module, "NAME", _info.name.replace("_", "-")))
+    for _command in getattr(_module, "COMMANDS", ()):
+        # A single action is a command of its own, not a group with one member.
+        app.command(_command.__name__.replace("_", "-"))(_command)
