@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from nba_tracker.ops.core import OpsContext, OpsError
+from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
 
 DAY_MS = 86_400_000
 EXPORT_POLL_SECONDS = 2.0
@@ -161,3 +164,120 @@ def check_automated_backups(ctx: OpsContext, min_retention: int = 7) -> dict[str
             "backup_retention_period)"
         )
     return {"cluster": ctx.names.db_cluster, "retention_days": retention, "ok": True}
+
+
+_WINDOW = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$"
+)
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_window(window: str) -> str:
+    """``ddd:hh:mm-ddd:hh:mm`` in UTC, at least 30 minutes (RDS's rule), else InvalidInput."""
+    m = _WINDOW.match(window.strip().lower())
+    if not m:
+        raise InvalidInput(
+            f"maintenance window {window!r} must look like sun:15:00-sun:16:00 (UTC)"
+        )
+    d1, h1, m1, d2, h2, m2 = m.groups()
+    start = _DAYS.index(d1) * 1440 + int(h1) * 60 + int(m1)
+    end = _DAYS.index(d2) * 1440 + int(h2) * 60 + int(m2)
+    if (end - start) % (7 * 1440) < 30:
+        raise InvalidInput("a maintenance window must last at least 30 minutes")
+    return window.strip().lower()
+
+
+def set_window(ctx: OpsContext, window: str) -> dict[str, Any]:
+    ctx.change(
+        "rds",
+        "modify_db_cluster",
+        DBClusterIdentifier=ctx.names.db_cluster,
+        PreferredMaintenanceWindow=window,
+        ApplyImmediately=False,
+    )
+    return {"cluster": ctx.names.db_cluster, "window": window}
+
+
+def checklist(ctx: OpsContext) -> list[dict[str, str]]:
+    """The guide's maintenance checklist, verified where AWS or the repo can tell."""
+    rows: list[dict[str, str]] = []
+
+    def item(name: str, state: str, detail: str) -> None:
+        rows.append({"item": name, "state": state, "detail": detail})
+
+    try:
+        backups = check_automated_backups(ctx)
+        item("automated backups", "ok", f"kept {backups['retention_days']} days")
+    except OpsError as exc:
+        item("automated backups", "fail", str(exc))
+    try:
+        untagged = delete_untagged_ecr_images(_dry(ctx))["untagged"]
+        item(
+            "untagged ECR images",
+            "ok" if not untagged else "warn",
+            f"{untagged} untagged (nba-tracker ops cleanup --apply)" if untagged else "none",
+        )
+    except (ClientError, BotoCoreError) as exc:
+        item("untagged ECR images", "unknown", f"not readable: {str(exc)[:120]}")
+    marks = _read_watermarks(ctx)
+    if marks:
+        age_days = (time.time() * 1000 - min(marks.values())) / DAY_MS
+        item(
+            "logs archived to S3",
+            "ok" if age_days < 2 else "warn",
+            f"oldest export watermark {age_days:.1f} days ago",
+        )
+    else:
+        item(
+            "logs archived to S3",
+            "warn",
+            "no export recorded yet (the maintenance DAG does it daily)",
+        )
+    try:
+        pending = (
+            ctx.client("rds")
+            .describe_pending_maintenance_actions()
+            .get("PendingMaintenanceActions", [])
+        )
+        mine = [p for p in pending if ctx.names.db_cluster in p.get("ResourceIdentifier", "")]
+        item(
+            "pending maintenance actions",
+            "ok" if not mine else "warn",
+            ", ".join(
+                a["Action"] for p in mine for a in p.get("PendingMaintenanceActionDetails", [])
+            )
+            or "none",
+        )
+    except Exception as exc:  # an answer we cannot read leaves this item unknown, not the run
+        item("pending maintenance actions", "unknown", f"not readable: {str(exc)[:120]}")
+    item(*_lock_file_age())
+    item(
+        "security patches / dependencies",
+        "manual",
+        "rebuild the image monthly (base image patches); `uv pip list --outdated` in .venv",
+    )
+    return rows
+
+
+def _dry(ctx: OpsContext) -> OpsContext:
+    return replace(ctx, dry_run=True, json_output=True, planned_calls=[])
+
+
+def _lock_file_age() -> tuple[str, str, str]:
+    locks = [
+        p
+        for parent in Path(__file__).resolve().parents
+        for p in (parent / "infra" / "terraform" / "environments").glob("*/.terraform.lock.hcl")
+    ]
+    if not locks:
+        return (
+            "Terraform provider lock",
+            "not checked",
+            "no .terraform.lock.hcl committed (run terraform init and commit it)",
+        )
+    age = (time.time() - min(p.stat().st_mtime for p in locks)) / 86400
+    return (
+        "Terraform provider lock",
+        "ok" if age < 90 else "warn",
+        f"oldest lock file {age:.0f} days old",
+    )
