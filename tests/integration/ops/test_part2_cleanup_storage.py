@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from nba_tracker.ops.commands import app
 from nba_tracker.ops.naming import resource_names
 from nba_tracker.ops.storage import load_lifecycle
+from tests.support.aws import create_aurora, ecr_manifest
 
 NAMES = resource_names("dev")
 REGION = NAMES.region
@@ -19,12 +20,7 @@ def seed() -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8)
     rds = boto3.client("rds", region_name=REGION)
-    rds.create_db_cluster(
-        DBClusterIdentifier=NAMES.db_cluster,
-        Engine="aurora-postgresql",
-        MasterUsername="tracker",
-        MasterUserPassword="not-a-real-password-1",
-    )
+    create_aurora(rds, NAMES.db_cluster)
     for i in range(12):
         rds.create_db_cluster_snapshot(
             DBClusterIdentifier=NAMES.db_cluster,
@@ -33,24 +29,7 @@ def seed() -> None:
     ecr = boto3.client("ecr", region_name=REGION)
     ecr.create_repository(repositoryName=NAMES.ecr_repository)
     for n, tag in ((1, "latest"), (2, None)):
-        manifest = json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "config": {
-                    "mediaType": "application/vnd.docker.container.image.v1+json",
-                    "size": 7,
-                    "digest": f"sha256:{n:064x}",
-                },
-                "layers": [
-                    {
-                        "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                        "size": 10,
-                        "digest": f"sha256:{n + 1000:064x}",
-                    }
-                ],
-            }
-        )
+        manifest = ecr_manifest(n)
         kwargs = {"imageTag": tag} if tag else {}
         ecr.put_image(repositoryName=NAMES.ecr_repository, imageManifest=manifest, **kwargs)
 

@@ -14,6 +14,7 @@ from nba_tracker.ops import doctor
 from nba_tracker.ops.commands import app
 from nba_tracker.ops.core import build_context
 from nba_tracker.ops.naming import resource_names
+from tests.support.aws import create_aurora
 
 NAMES = resource_names("dev")
 REGION = NAMES.region
@@ -70,12 +71,7 @@ def test_stop_reasons_are_classified(reason: str, cause: str) -> None:
 
 def test_db_stopped_and_unreachable(aws: str) -> None:
     rds = boto3.client("rds", region_name=REGION)
-    rds.create_db_cluster(
-        DBClusterIdentifier=NAMES.db_cluster,
-        Engine="aurora-postgresql",
-        MasterUsername="tracker",
-        MasterUserPassword="not-a-real-password-1",
-    )
+    create_aurora(rds, NAMES.db_cluster)
     rds.stop_db_cluster(DBClusterIdentifier=NAMES.db_cluster)
     out = CliRunner().invoke(app, ["doctor", "db", "--json"])
     assert out.exit_code == 2, out.output

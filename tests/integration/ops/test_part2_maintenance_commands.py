@@ -12,6 +12,7 @@ from nba_tracker.ops.commands import app
 from nba_tracker.ops.core import InvalidInput
 from nba_tracker.ops.maintenance import parse_window
 from nba_tracker.ops.naming import resource_names
+from tests.support.aws import create_aurora
 
 NAMES = resource_names("dev")
 REGION = NAMES.region
@@ -27,13 +28,7 @@ def test_bad_windows_are_refused(bad: str) -> None:
 
 def test_window_set_and_checklist(aws: str) -> None:
     rds = boto3.client("rds", region_name=REGION)
-    rds.create_db_cluster(
-        DBClusterIdentifier=NAMES.db_cluster,
-        Engine="aurora-postgresql",
-        MasterUsername="tracker",
-        MasterUserPassword="not-a-real-password-1",
-        BackupRetentionPeriod=1,
-    )
+    create_aurora(rds, NAMES.db_cluster, BackupRetentionPeriod=1)
     runner = CliRunner()
     bad = runner.invoke(app, ["maintenance", "window", "set", "sun:15:00-sun:15:05"])
     assert bad.exit_code == 2

@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 import boto3
 import pytest
 from typer.testing import CliRunner
 
 from nba_tracker.ops.commands import app
 from nba_tracker.ops.naming import resource_names
+from tests.support.aws import ecr_manifest
 
 NAMES = resource_names("dev")
 REGION = NAMES.region
-
-
-def manifest(n: int) -> str:
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 7,
-                "digest": f"sha256:{n:064x}",
-            },
-            "layers": [
-                {
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": 10,
-                    "digest": f"sha256:{n + 1000:064x}",
-                }
-            ],
-        }
-    )
 
 
 @pytest.fixture
 def repo(aws: str) -> None:
     ecr = boto3.client("ecr", region_name=REGION)
     ecr.create_repository(repositoryName=NAMES.ecr_repository)
-    ecr.put_image(repositoryName=NAMES.ecr_repository, imageManifest=manifest(1), imageTag="v1")
-    ecr.put_image(repositoryName=NAMES.ecr_repository, imageManifest=manifest(2), imageTag="v2")
+    ecr.put_image(repositoryName=NAMES.ecr_repository, imageManifest=ecr_manifest(1), imageTag="v1")
+    ecr.put_image(repositoryName=NAMES.ecr_repository, imageManifest=ecr_manifest(2), imageTag="v2")
     ecs = boto3.client("ecs", region_name=REGION)
     ecs.create_cluster(clusterName=NAMES.cluster)
     ecs.register_task_definition(

@@ -128,14 +128,7 @@ class NewsFilterInput:
 
     def to_filter(self) -> q.NewsFilter:
         return q.NewsFilter(
-            category=self.category,
-            status=self.status,
-            team=self.team,
-            player=self.player,
-            source=self.source,
-            text=self.text,
-            since=self.since,
-            until=self.until,
+            **{name: getattr(self, name) for name in q.NewsFilter.__dataclass_fields__}
         )
 
 
