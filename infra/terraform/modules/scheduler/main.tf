@@ -119,6 +119,20 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${var.cluster_name}/${var.service_name}"]
   }
 
+  # The stop lowers the autoscaling minimum to 0 so scaling does not bring the service
+  # back overnight; the start restores the remembered bounds.
+  statement {
+    sid       = "ScalingRead"
+    actions   = ["application-autoscaling:DescribeScalableTargets"]
+    resources = ["*"] # Describe* accepts no resource-level restriction
+  }
+
+  statement {
+    sid       = "ScalingBounds"
+    actions   = ["application-autoscaling:RegisterScalableTarget"]
+    resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account_id}:scalable-target/*"]
+  }
+
   statement {
     sid       = "Database"
     actions   = ["rds:DescribeDBClusters", "rds:StopDBCluster", "rds:StartDBCluster"]
