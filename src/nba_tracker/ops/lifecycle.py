@@ -14,6 +14,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+HOLD = "hold"
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -37,19 +39,51 @@ class Target:
         return f"service/{self.cluster}/{self.service}"
 
 
-def _read_state(ssm: Any, name: str) -> dict[str, Any]:
+def _read_state(ssm: Any, name: str) -> tuple[dict[str, Any], bool]:
+    """The saved state and whether the parameter exists at all."""
     try:
         value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-        state = json.loads(value or "{}")
-        return state if isinstance(state, dict) else {}
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == "ParameterNotFound":
-            return {}
+            return {}, False
         raise
+    try:
+        state = json.loads(value or "{}")
+    except json.JSONDecodeError:
+        state = {}
+    return (state if isinstance(state, dict) else {}), True
 
 
-def _write_state(ssm: Any, name: str, state: dict[str, Any]) -> None:
-    ssm.put_parameter(Name=name, Value=json.dumps(state), Type="String", Overwrite=True)
+def _write_state(ssm: Any, name: str, state: dict[str, Any], exists: bool) -> None:
+    if exists:
+        # Terraform creates the parameter as a SecureString under its own key: overwrite
+        # the value only, keeping the type and key it was given.
+        ssm.put_parameter(Name=name, Value=json.dumps(state), Overwrite=True)
+    else:
+        ssm.put_parameter(Name=name, Value=json.dumps(state), Type="String", Overwrite=True)
+
+
+def set_hold(ssm: Any, parameter: str, reason: str) -> StepResult:
+    """Make scheduled starts keep their hands off (an emergency stop must survive 08:00)."""
+    state, exists = _read_state(ssm, parameter)
+    if state.get(HOLD):
+        return StepResult(f"ssm:{parameter}", "no_action", f"start already held: {state[HOLD]}")
+    _write_state(ssm, parameter, {**state, HOLD: reason}, exists)
+    return StepResult(f"ssm:{parameter}", "changed", f"scheduled start held: {reason}")
+
+
+def parameter_exists(ssm: Any, parameter: str) -> bool:
+    return _read_state(ssm, parameter)[1]
+
+
+def clear_hold(ssm: Any, parameter: str) -> StepResult | None:
+    """Lift a hold; ``None`` when there was none."""
+    state, exists = _read_state(ssm, parameter)
+    if not exists or HOLD not in state:
+        return None
+    del state[HOLD]
+    _write_state(ssm, parameter, state, exists)
+    return StepResult(f"ssm:{parameter}", "changed", "scheduled start no longer held")
 
 
 def _scalable_target(autoscaling: Any, target: Target) -> dict[str, Any] | None:
@@ -69,7 +103,7 @@ def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepRe
     scalable = _scalable_target(autoscaling, target)
     if desired == 0 and (scalable is None or scalable["MinCapacity"] == 0):
         return StepResult(f"ecs:{target.service}", "no_action", "already stopped (desired 0)")
-    state = _read_state(ssm, target.state_parameter)
+    state, exists = _read_state(ssm, target.state_parameter)
     state["ecs"] = {"desired": desired}
     if scalable is not None:
         state["ecs"]["min"] = scalable["MinCapacity"]
@@ -82,7 +116,7 @@ def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepRe
             MinCapacity=0,
             MaxCapacity=scalable["MaxCapacity"],
         )
-    _write_state(ssm, target.state_parameter, state)
+    _write_state(ssm, target.state_parameter, state, exists)
     ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=0)
     return StepResult(f"ecs:{target.service}", "changed", f"desired {desired} → 0")
 
@@ -91,7 +125,7 @@ def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepR
     service = ecs.describe_services(cluster=target.cluster, services=[target.service])["services"]
     if not service:
         return StepResult(f"ecs:{target.service}", "error", "service not found")
-    saved = _read_state(ssm, target.state_parameter).get("ecs") or {}
+    saved = _read_state(ssm, target.state_parameter)[0].get("ecs") or {}
     desired_now = int(service[0]["desiredCount"])
     desired = int(saved.get("desired", max(desired_now, 1)))
     if "min" in saved:
@@ -154,7 +188,17 @@ def stop(clients: dict[str, Any], target: Target) -> list[StepResult]:
 
 
 def start(clients: dict[str, Any], target: Target) -> list[StepResult]:
-    """The database first, then the service that needs it."""
+    """The database first, then the service that needs it; nothing while a hold is set."""
+    try:
+        held = _read_state(clients["ssm"], target.state_parameter)[0].get(HOLD)
+    except ClientError:
+        held = None  # an unreadable state must not block a start; start_service reports it
+    if held:
+        detail = f"held: {held} (lift it with nba-tracker ops emergency start)"
+        return [
+            StepResult(f"rds:{target.db_cluster}", "no_action", detail),
+            StepResult(f"ecs:{target.service}", "no_action", detail),
+        ]
     return [
         _guarded(start_database, f"rds:{target.db_cluster}", clients["rds"], target),
         _guarded(

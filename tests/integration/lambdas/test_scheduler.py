@@ -45,6 +45,10 @@ def environment(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
         MinCapacity=1,
         MaxCapacity=10,
     )
+    # Terraform creates the state parameter empty, as a SecureString the function owns.
+    boto3.client("ssm", region_name=REGION).put_parameter(
+        Name=NAMES.scheduler_state_parameter, Type="SecureString", Value="{}"
+    )
     boto3.client("rds", region_name=REGION).create_db_cluster(
         DBClusterIdentifier=NAMES.db_cluster,
         Engine="aurora-postgresql",
@@ -142,3 +146,40 @@ def test_ops_emergency_stop_and_start(environment: None) -> None:
     started = runner.invoke(app, ["emergency", "start", "--yes"])
     assert started.exit_code == 0, started.output
     assert state() == {"desired": 3, "min": 1, "max": 10, "db": "available"}
+
+
+def test_the_morning_start_leaves_an_emergency_stop_alone(environment: None) -> None:
+    from typer.testing import CliRunner
+
+    from nba_tracker.ops.commands import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["emergency", "stop", "--yes"]).exit_code == 0
+    morning = handler({"action": "start"})
+    assert [r["result"] for r in morning["results"]] == ["no_action", "no_action"]
+    assert "emergency stop" in morning["results"][0]["detail"]
+    assert state() == {"desired": 0, "min": 0, "max": 10, "db": "stopped"}
+    assert runner.invoke(app, ["emergency", "start", "--yes"]).exit_code == 0
+    assert state() == {"desired": 3, "min": 1, "max": 10, "db": "available"}
+    # The hold is gone: the next night and morning work as before.
+    handler({"action": "stop"})
+    handler({"action": "start"})
+    assert state() == {"desired": 3, "min": 1, "max": 10, "db": "available"}
+
+
+def test_an_emergency_after_the_nightly_stop_restores_the_daytime_count(
+    environment: None,
+) -> None:
+    from typer.testing import CliRunner
+
+    from nba_tracker.ops.commands import app
+
+    handler({"action": "stop"})  # 22:00
+    runner = CliRunner()
+    assert runner.invoke(app, ["emergency", "stop", "--yes"]).exit_code == 0  # harmless
+    assert runner.invoke(app, ["emergency", "start", "--yes"]).exit_code == 0
+    assert state() == {"desired": 3, "min": 1, "max": 10, "db": "available"}
+    parameter = boto3.client("ssm", region_name=REGION).get_parameter(
+        Name=NAMES.scheduler_state_parameter
+    )["Parameter"]
+    assert parameter["Type"] == "SecureString"  # overwritten in place, never retyped

@@ -3,10 +3,15 @@
 The ECS service goes to 0 (its desired count and autoscaling bounds remembered in SSM),
 the Aurora cluster stops, and MWAA is disabled the Terraform way (or deleted with
 ``--delete-mwaa``). ``start`` puts back exactly what ``stop`` saw. Either twice is harmless.
+
+Where the nightly scheduler runs (dev), both share its state parameter and the stop puts
+a hold on it, so the 08:00 scheduled start leaves an emergency stop alone and whichever
+stop came first is what ``start`` restores.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -24,7 +29,12 @@ MWAA_STEP = 'cd infra/terraform/environments/{env} && terraform apply -var="enab
 
 def _target(ctx: OpsContext) -> lifecycle.Target:
     n = ctx.names
-    return lifecycle.Target(n.cluster, n.service, n.db_cluster, n.emergency_state_parameter)
+    parameter = (
+        n.scheduler_state_parameter
+        if lifecycle.parameter_exists(ctx.client("ssm"), n.scheduler_state_parameter)
+        else n.emergency_state_parameter
+    )
+    return lifecycle.Target(n.cluster, n.service, n.db_cluster, parameter)
 
 
 def _clients(ctx: OpsContext) -> dict[str, Any]:
@@ -37,6 +47,11 @@ def _plan(ctx: OpsContext, action: str) -> list[dict[str, str]]:
     return [
         {"resource": f"ecs:{n.service}", "result": "planned", "detail": f"scale {verb}"},
         {"resource": f"rds:{n.db_cluster}", "result": "planned", "detail": f"{action} cluster"},
+        {
+            "resource": "scheduled start",
+            "result": "planned",
+            "detail": "hold" if action == "stop" else "lift the hold",
+        },
     ]
 
 
@@ -63,7 +78,13 @@ def stop(
     if ctx.dry_run:
         results = _plan(ctx, "stop")
     else:
-        results = [r.as_dict() for r in lifecycle.stop(_clients(ctx), _target(ctx))]
+        target = _target(ctx)
+        steps = lifecycle.stop(_clients(ctx), target)
+        when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+        steps.append(
+            lifecycle.set_hold(ctx.client("ssm"), target.state_parameter, f"emergency stop {when}")
+        )
+        results = [r.as_dict() for r in steps]
     if delete_mwaa:
         ctx.confirm(f"delete the MWAA environment {ctx.names.mwaa_env}")
         ctx.change("mwaa", "delete_environment", Name=ctx.names.mwaa_env)
@@ -92,7 +113,11 @@ def start(ctx: OpsContext) -> None:
     if ctx.dry_run:
         results = _plan(ctx, "start")
     else:
-        results = [r.as_dict() for r in lifecycle.start(_clients(ctx), _target(ctx))]
+        target = _target(ctx)
+        lifted = lifecycle.clear_hold(ctx.client("ssm"), target.state_parameter)
+        results = [r.as_dict() for r in lifecycle.start(_clients(ctx), target)]
+        if lifted is not None:
+            results.append(lifted.as_dict())
     results.append(
         {
             "resource": f"mwaa:{ctx.names.mwaa_env}",
