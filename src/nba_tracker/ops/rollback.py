@@ -59,14 +59,44 @@ def _deploy(ctx: OpsContext, wait: bool) -> str:
         cluster=ctx.names.cluster,
         services=[ctx.names.service],
     )
-    return "stable"
+    service = ctx.client("ecs").describe_services(
+        cluster=ctx.names.cluster, services=[ctx.names.service]
+    )["services"][0]
+    return f"stable, {service.get('runningCount', 0)} of {service['desiredCount']} running"
+
+
+def _pushed_before_latest(ctx: OpsContext) -> tuple[str, dict[str, Any]] | None:
+    """The newest image pushed before the one tagged ``latest``: what ran before it when
+    releases were pushed without ``ops release``."""
+    details: list[dict[str, Any]] = []
+    for page in (
+        ctx.client("ecr")
+        .get_paginator("describe_images")
+        .paginate(repositoryName=ctx.names.ecr_repository)
+    ):
+        details += [d for d in page.get("imageDetails", []) if d.get("imageTags")]
+    latest = next((d for d in details if LATEST in d.get("imageTags", [])), None)
+    if latest is None:
+        return None
+    older = [d for d in details if d["imagePushedAt"] < latest["imagePushedAt"]]
+    if not older:
+        return None
+    newest = max(older, key=lambda d: d["imagePushedAt"])
+    tag = newest["imageTags"][0]
+    image = _manifest(ctx, tag)
+    return (tag, image) if image is not None else None
 
 
 def rollback(ctx: OpsContext, to: str | None = None, wait: bool = True) -> dict[str, Any]:
-    """Point ``latest`` at ``to`` (default ``previous-version``) and redeploy. Refuses,
-    changing nothing, when the target image does not exist."""
+    """Point ``latest`` at ``to`` (default ``previous-version``, else the newest image
+    pushed before ``latest``) and redeploy. Refuses, changing nothing, when the target
+    image does not exist."""
     target_tag = to or PREVIOUS
     target = _manifest(ctx, target_tag)
+    if target is None and to is None:
+        found = _pushed_before_latest(ctx)
+        if found is not None:
+            target_tag, target = found
     if target is None:
         raise OpsError(
             f"no image tagged {target_tag!r} in {ctx.names.ecr_repository}; nothing changed"
