@@ -4,8 +4,10 @@ severity sets the exit code."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -130,7 +132,45 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
             elif text:
                 findings.append(Finding("ecs", "info", f"stopped task: {text[:200]}", "-"))
     findings += _check_image(ctx, service)
+    findings += _check_targets(ctx, service)
     return findings
+
+
+def _target_group_arn(ctx: OpsContext, service: dict[str, Any]) -> str | None:
+    for balancer in service.get("loadBalancers", []):
+        if balancer.get("targetGroupArn"):
+            return str(balancer["targetGroupArn"])
+    try:
+        groups = ctx.client("elbv2").describe_target_groups(Names=[ctx.names.target_group_name])
+    except ClientError as exc:
+        if _code(exc) == "TargetGroupNotFound":
+            return None
+        raise
+    found = groups.get("TargetGroups", [])
+    return str(found[0]["TargetGroupArn"]) if found else None
+
+
+def _check_targets(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
+    """Tasks that start but fail the ALB's /health check are replaced over and over."""
+    arn = _target_group_arn(ctx, service)
+    if arn is None:
+        return []
+    health = ctx.client("elbv2").describe_target_health(TargetGroupArn=arn)
+    targets = health.get("TargetHealthDescriptions", [])
+    unhealthy = [t for t in targets if t.get("TargetHealth", {}).get("State") == "unhealthy"]
+    if not unhealthy:
+        return [Finding("ecs", "ok", f"{len(targets)} target(s), none unhealthy", "-")]
+    first = unhealthy[0].get("TargetHealth", {})
+    return [
+        Finding(
+            "ecs",
+            "high",
+            f"{len(unhealthy)} of {len(targets)} targets unhealthy: "
+            f"{first.get('Reason', '?')} {first.get('Description', '')}".strip()
+            + " → the load balancer's health check on /health failed",
+            "ops doctor db (/health answers 503 without the database); ops logs tail ecs",
+        )
+    ]
 
 
 def _check_image(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
@@ -196,15 +236,25 @@ def check_db(ctx: OpsContext) -> list[Finding]:
         findings.append(Finding("db", "ok", "cluster available", "-"))
     scaling = cluster.get("ServerlessV2ScalingConfiguration") or {}
     if scaling.get("MinCapacity") == 0:
-        findings.append(
-            Finding(
-                "db",
-                "info",
-                "minimum 0 ACU: the cluster pauses when idle; the first "
-                "connection after a pause waits while it resumes",
-                "ops scale db --min-acu 0.5 if that delay matters",
+        if status == "available" and _paused(ctx, n.db_cluster):
+            findings.append(
+                Finding(
+                    "db",
+                    "warning",
+                    "paused at 0 ACU: the first connection waits while it resumes and may time out",
+                    "retry after ~15 s, or ops scale db --min-acu 0.5 to never pause",
+                )
             )
-        )
+        else:
+            findings.append(
+                Finding(
+                    "db",
+                    "info",
+                    "minimum 0 ACU: the cluster pauses when idle; the first "
+                    "connection after a pause waits while it resumes",
+                    "ops scale db --min-acu 0.5 if that delay matters",
+                )
+            )
     findings += _check_ingress(ctx, cluster)
     findings += _check_secret(ctx, cluster)
     return findings
@@ -252,9 +302,11 @@ def _check_ingress(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
 
 
 def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
+    """The secret is read as the service reads it; its user must be the cluster's master
+    user (the guide's "credentials mismatch"). Values are never shown."""
     secret = (cluster.get("MasterUserSecret") or {}).get("SecretArn") or ctx.names.db_secret
     try:
-        ctx.client("secretsmanager").describe_secret(SecretId=secret)
+        value = ctx.client("secretsmanager").get_secret_value(SecretId=secret)
     except ClientError as exc:
         return [
             Finding(
@@ -264,80 +316,137 @@ def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
                 "check the secret and the execution role's secretsmanager:GetSecretValue",
             )
         ]
-    return [Finding("db", "ok", "database secret present", "-")]
+    try:
+        document = json.loads(value.get("SecretString") or "{}")
+    except json.JSONDecodeError:
+        document = None
+    if not isinstance(document, dict) or "password" not in document:
+        return [
+            Finding(
+                "db",
+                "high",
+                f"database secret {secret} is not JSON with a password",
+                'store {"username": …, "password": …} as Terraform does',
+            )
+        ]
+    user, master = document.get("username"), cluster.get("MasterUsername")
+    if user and master and user != master:
+        return [
+            Finding(
+                "db",
+                "high",
+                f"the secret's user {user!r} is not the cluster's master user {master!r}",
+                "put the right user in the secret, or reset the password to the secret's",
+            )
+        ]
+    return [Finding("db", "ok", "database secret readable, user matches the cluster", "-")]
+
+
+def _paused(ctx: OpsContext, cluster_id: str) -> bool:
+    """Serverless v2 at 0 ACU right now: the latest ServerlessDatabaseCapacity is 0."""
+    now = datetime.now(UTC)
+    points = (
+        ctx.client("cloudwatch")
+        .get_metric_statistics(
+            Namespace="AWS/RDS",
+            MetricName="ServerlessDatabaseCapacity",
+            Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}],
+            StartTime=now - timedelta(minutes=30),
+            EndTime=now + timedelta(minutes=1),  # the newest point may be this very second
+            Period=300,
+            Statistics=["Maximum"],
+        )
+        .get("Datapoints", [])
+    )
+    if not points:
+        return False
+    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"]) == 0.0
 
 
 def check_mwaa(ctx: OpsContext) -> list[Finding]:
+    findings, environment = _check_environment(ctx)
+    return findings + _check_dag_bucket(ctx, environment)
+
+
+def _check_environment(ctx: OpsContext) -> tuple[list[Finding], dict[str, Any]]:
+    """The environment's status and last update error; the environment, {} when absent."""
     n = ctx.names
-    findings: list[Finding] = []
     try:
-        env = ctx.client("mwaa").get_environment(Name=n.mwaa_env)["Environment"]
+        env: dict[str, Any] = ctx.client("mwaa").get_environment(Name=n.mwaa_env)["Environment"]
     except ClientError as exc:
-        if _code(exc) == "ResourceNotFoundException":
-            findings.append(
-                Finding(
-                    "mwaa",
-                    "info",
-                    f"no MWAA environment {n.mwaa_env} (enable_mwaa=false?)",
-                    'terraform apply -var="enable_mwaa=true" to collect on schedule',
-                )
-            )
-        else:
+        if _code(exc) != "ResourceNotFoundException":
             raise
-    else:
-        status = env.get("Status", "UNKNOWN")
-        error = (env.get("LastUpdate") or {}).get("Error") or {}
-        if error:
-            findings.append(
-                Finding(
-                    "mwaa",
-                    "high",
-                    f"last update failed: {error.get('ErrorCode')}: {error.get('ErrorMessage')}",
-                    "fix the cause, then terraform apply",
-                )
-            )
-        if status != "AVAILABLE":
-            findings.append(
-                Finding(
-                    "mwaa",
-                    "high" if "FAILED" in status else "warning",
-                    f"environment status {status}",
-                    "wait, or read the scheduler log",
-                )
-            )
-        else:
-            findings.append(Finding("mwaa", "ok", "environment available", "-"))
-    findings += _check_dag_bucket(ctx)
-    return findings
-
-
-def _check_dag_bucket(ctx: OpsContext) -> list[Finding]:
-    s3 = ctx.client("s3")
-    bucket = ctx.names.mwaa_bucket
-    try:
-        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-    except ClientError as exc:
-        return [Finding("mwaa", "high", f"bucket {bucket}: {_code(exc)}", "terraform apply")]
-    findings = []
-    dags = [k for k in keys if k.startswith("dags/") and k.endswith(".py")]
-    if "dags/nba_rss_scraper.py" not in dags:
+        absent = Finding(
+            "mwaa",
+            "info",
+            f"no MWAA environment {n.mwaa_env} (enable_mwaa=false?)",
+            'terraform apply -var="enable_mwaa=true" to collect on schedule',
+        )
+        return [absent], {}
+    findings: list[Finding] = []
+    status = env.get("Status", "UNKNOWN")
+    error = (env.get("LastUpdate") or {}).get("Error") or {}
+    if error:
         findings.append(
             Finding(
                 "mwaa",
                 "high",
-                f"dags/nba_rss_scraper.py missing in s3://{bucket}",
-                f"aws s3 sync airflow/dags s3://{bucket}/dags/ (docs/airflow.md)",
+                f"last update failed: {error.get('ErrorCode')}: {error.get('ErrorMessage')}",
+                "fix the cause (often requirements.txt), then terraform apply",
             )
         )
-    if "requirements.txt" not in keys:
+    if status != "AVAILABLE":
         findings.append(
             Finding(
-                "mwaa", "warning", "requirements.txt missing", "upload airflow/requirements.txt"
+                "mwaa",
+                "high" if "FAILED" in status else "warning",
+                f"environment status {status}",
+                "wait, or read the scheduler log (ops logs tail mwaa-scheduler)",
+            )
+        )
+    else:
+        findings.append(Finding("mwaa", "ok", "environment available", "-"))
+    return findings, env
+
+
+def _check_dag_bucket(ctx: OpsContext, environment: dict[str, Any]) -> list[Finding]:
+    """The DAG file and requirements.txt where the environment reads them (Terraform's
+    paths by default)."""
+    s3 = ctx.client("s3")
+    bucket = ctx.names.mwaa_bucket
+    dag_path = str(environment.get("DagS3Path") or "dags").strip("/")
+    requirements = str(environment.get("RequirementsS3Path") or "requirements.txt")
+    try:
+        keys = [
+            o["Key"]
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            for o in page.get("Contents", [])
+        ]
+    except ClientError as exc:
+        return [Finding("mwaa", "high", f"bucket {bucket}: {_code(exc)}", "terraform apply")]
+    findings = []
+    dags = [k for k in keys if k.startswith(f"{dag_path}/") and k.endswith(".py")]
+    if f"{dag_path}/nba_rss_scraper.py" not in dags:
+        findings.append(
+            Finding(
+                "mwaa",
+                "high",
+                f"{dag_path}/nba_rss_scraper.py missing in s3://{bucket}",
+                f"aws s3 sync airflow/dags s3://{bucket}/{dag_path}/ (docs/airflow.md)",
+            )
+        )
+    if requirements not in keys:
+        findings.append(
+            Finding(
+                "mwaa",
+                "warning",
+                f"{requirements} missing in s3://{bucket}: the DAGs' dependencies are not installed",
+                "upload airflow/requirements.txt (docs/airflow.md)",
             )
         )
     if not findings:
         findings.append(
-            Finding("mwaa", "ok", f"{len(dags)} DAG file(s) and requirements.txt present", "-")
+            Finding("mwaa", "ok", f"{len(dags)} DAG file(s) and {requirements} present", "-")
         )
     return findings
 
