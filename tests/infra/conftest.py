@@ -116,7 +116,8 @@ def infra_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint(moto_server: str) -> str:
-    """The suite's moto server (tests/conftest.py), passed to clients as endpoint_url."""
-    return moto_server
+@pytest.fixture
+def moto_endpoint(aws: str) -> str:
+    """The suite's moto server (tests/conftest.py), reset for this test, passed to clients
+    as endpoint_url."""
+    return aws
