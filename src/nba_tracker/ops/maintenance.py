@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +38,58 @@ def _read_watermarks(ctx: OpsContext) -> dict[str, int]:
         raise
 
 
-def _wait_for_export(ctx: OpsContext, task_id: str) -> str:
-    """AWS runs one export task per account at a time: wait for ours to finish."""
+def _save_watermarks(ctx: OpsContext, marks: dict[str, int]) -> None:
+    ctx.change(
+        "ssm",
+        "put_parameter",
+        Name=_export_state_parameter(ctx),
+        Value=json.dumps(marks),
+        Type="String",
+        Overwrite=True,
+    )
+
+
+def _export_status(ctx: OpsContext, task_id: str) -> str:
+    tasks = ctx.client("logs").describe_export_tasks(taskId=task_id).get("exportTasks", [])
+    return str((tasks[0].get("status", {}).get("code") if tasks else None) or "UNKNOWN")
+
+
+def _export_finished(ctx: OpsContext, task_id: str) -> bool:
+    return _export_status(ctx, task_id) not in {"PENDING", "RUNNING"}
+
+
+def _wait_until(done: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + EXPORT_WAIT_SECONDS
-    while True:
-        tasks = ctx.client("logs").describe_export_tasks(taskId=task_id).get("exportTasks", [])
-        status = (tasks[0].get("status", {}).get("code") if tasks else None) or "UNKNOWN"
-        if status in {"COMPLETED", "CANCELLED", "FAILED"} or time.monotonic() > deadline:
-            return str(status)
+    while not done():
+        if time.monotonic() > deadline:
+            raise OpsError(f"gave up after {EXPORT_WAIT_SECONDS:.0f} s waiting for {what}")
         time.sleep(EXPORT_POLL_SECONDS)
+
+
+def _no_export_running(ctx: OpsContext) -> bool:
+    logs = ctx.client("logs")
+    busy = {"PENDING", "RUNNING"}
+    return not any(
+        task.get("status", {}).get("code") in busy
+        for code in busy
+        for task in logs.describe_export_tasks(statusCode=code).get("exportTasks", [])
+    )
 
 
 def export_old_log_groups(ctx: OpsContext) -> list[dict[str, Any]]:
     """Archive each log group's events since its last export into the logs bucket, at
     most once a day, so everything reaches S3 before the group's retention deletes it.
-    The end of each exported range is remembered in SSM; a second run the same day does
-    nothing."""
+
+    CloudWatch Logs runs one export per account at a time: each export waits for any
+    running one (ours or another's) and for itself. The end of each exported range is
+    remembered in SSM as soon as it is in S3, so a rerun, even after a failure halfway,
+    exports nothing twice; a second run the same day does nothing.
+    """
     logs = ctx.client("logs")
     now = int(time.time() * 1000)
     marks = _read_watermarks(ctx)
     results: list[dict[str, Any]] = []
+    failed: list[str] = []
     groups = [
         ctx.names.ecs_log_group,
         ctx.names.mwaa_task_log_group,
@@ -71,7 +105,13 @@ def export_old_log_groups(ctx: OpsContext) -> list[dict[str, Any]]:
         if now - start < DAY_MS:
             results.append({"log_group": group, "action": "up to date", "exported_until": start})
             continue
-        prefix = f"cloudwatch/{group.strip('/').replace('/', '-')}/{time.strftime('%Y/%m/%d', time.gmtime(now / 1000))}"
+        if info.get("retentionInDays"):
+            # Older events are deleted already: no range before what the group still holds.
+            start = max(start, now - int(info["retentionInDays"]) * DAY_MS)
+        day = time.strftime("%Y/%m/%d", time.gmtime(now / 1000))
+        prefix = f"cloudwatch/{group.strip('/').replace('/', '-')}/{day}"
+        if not ctx.dry_run:
+            _wait_until(lambda: _no_export_running(ctx), "the running log export to finish")
         response = ctx.change(
             "logs",
             "create_export_task",
@@ -84,9 +124,14 @@ def export_old_log_groups(ctx: OpsContext) -> list[dict[str, Any]]:
         )
         status = "planned"
         if response is not None:
-            status = _wait_for_export(ctx, response["taskId"])
+            task_id = response["taskId"]
+            _wait_until(partial(_export_finished, ctx, task_id), f"export {task_id} of {group}")
+            status = _export_status(ctx, task_id)
             if status == "COMPLETED":
                 marks[group] = now
+                _save_watermarks(ctx, marks)
+            else:
+                failed.append(f"{group}: {status}")
         results.append(
             {
                 "log_group": group,
@@ -97,15 +142,8 @@ def export_old_log_groups(ctx: OpsContext) -> list[dict[str, Any]]:
                 "prefix": prefix,
             }
         )
-    if not ctx.dry_run and any(r.get("status") == "COMPLETED" for r in results):
-        ctx.change(
-            "ssm",
-            "put_parameter",
-            Name=_export_state_parameter(ctx),
-            Value=json.dumps(marks),
-            Type="String",
-            Overwrite=True,
-        )
+    if failed:
+        raise OpsError(f"log export did not complete ({'; '.join(failed)}); rerun to retry")
     return results
 
 
@@ -139,7 +177,10 @@ def prune_manual_snapshots(ctx: OpsContext, keep: int = 10) -> dict[str, Any]:
         DBClusterIdentifier=ctx.names.db_cluster, SnapshotType="manual"
     ):
         snapshots += page.get("DBClusterSnapshots", [])
-    snapshots.sort(key=lambda s: s["SnapshotCreateTime"], reverse=True)
+    # Ties (same second) fall back to the name, which carries the time in the guide's scheme.
+    snapshots.sort(
+        key=lambda s: (s["SnapshotCreateTime"], s["DBClusterSnapshotIdentifier"]), reverse=True
+    )
     doomed = [s["DBClusterSnapshotIdentifier"] for s in snapshots[keep:]]
     for identifier in doomed:
         ctx.change("rds", "delete_db_cluster_snapshot", DBClusterSnapshotIdentifier=identifier)
