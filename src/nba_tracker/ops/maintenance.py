@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -291,11 +292,24 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
         )
     except Exception as exc:  # an answer we cannot read leaves this item unknown, not the run
         item("pending maintenance actions", "unknown", f"not readable: {str(exc)[:120]}")
-    item(*_lock_file_age())
     item(
-        "security patches / dependencies",
+        *lock_file_item(
+            "Terraform providers",
+            ("infra/terraform/environments/*/.terraform.lock.hcl",),
+            "terraform init -upgrade",
+        )
+    )
+    item(
+        *lock_file_item(
+            "Python dependencies",
+            ("uv.lock", "requirements*.lock", "requirements*.txt"),
+            "uv lock --upgrade, then make test",
+        )
+    )
+    item(
+        "security patches",
         "manual",
-        "rebuild the image monthly (base image patches); `uv pip list --outdated` in .venv",
+        "rebuild and release the image monthly for base-image patches (ops release TAG)",
     )
     return rows
 
@@ -304,21 +318,42 @@ def _dry(ctx: OpsContext) -> OpsContext:
     return replace(ctx, dry_run=True, json_output=True, planned_calls=[])
 
 
-def _lock_file_age() -> tuple[str, str, str]:
-    locks = [
-        p
-        for parent in Path(__file__).resolve().parents
-        for p in (parent / "infra" / "terraform" / "environments").glob("*/.terraform.lock.hcl")
-    ]
-    if not locks:
-        return (
-            "Terraform provider lock",
-            "not checked",
-            "no .terraform.lock.hcl committed (run terraform init and commit it)",
-        )
-    age = (time.time() - min(p.stat().st_mtime for p in locks)) / 86400
-    return (
-        "Terraform provider lock",
-        "ok" if age < 90 else "warn",
-        f"oldest lock file {age:.0f} days old",
+LOCK_MAX_AGE_DAYS = 90
+
+
+def _repo_root() -> Path | None:
+    """The checkout this package runs from (ops commands run from one; the DAG may not)."""
+    return next(
+        (p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file()), None
     )
+
+
+def _committed_at(path: Path) -> float:
+    """When the file last changed in git; its mtime outside a checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return float(out) if out.isdigit() else path.stat().st_mtime
+
+
+def lock_file_item(name: str, patterns: tuple[str, ...], update: str) -> tuple[str, str, str]:
+    """A lock file untouched for 90+ days means updates (and security fixes) are waiting."""
+    root = _repo_root()
+    locks = [p for pattern in patterns for p in root.glob(pattern)] if root else []
+    if not locks:
+        return name, "not checked", f"no {' / '.join(patterns)} committed; {update} and commit it"
+    oldest = min(locks, key=_committed_at)
+    age = (time.time() - _committed_at(oldest)) / 86400
+    state = "ok" if age < LOCK_MAX_AGE_DAYS else "warn"
+    detail = f"{oldest.relative_to(root) if root else oldest} last updated {age:.0f} days ago"
+    if state == "warn":
+        detail += f"; {update}"
+    return name, state, detail
