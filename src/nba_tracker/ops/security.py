@@ -40,19 +40,12 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
     for row in csv.DictReader(io.StringIO(text)):
         user = row.get("user", "?")
         if user == "<root_account>":
-            used = _age(row.get("password_last_used"), now)
-            if used is not None and used < STALE:
-                findings.append(
-                    Finding(
-                        "iam",
-                        "high",
-                        f"the root user signed in {used.days} day(s) ago",
-                        "use IAM roles; lock the root credentials away with MFA",
-                    )
-                )
+            findings += _root_findings(row, now)
             continue
+        created = _age(row.get("user_creation_time"), now)
         if row.get("password_enabled") == "true":
-            used = _age(row.get("password_last_used"), now)
+            # Never used: counted from the user's creation, so a new user is not flagged.
+            used = _age(row.get("password_last_used"), now) or created
             if used is None or used > STALE:
                 findings.append(
                     Finding(
@@ -65,15 +58,15 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
         for n in ("1", "2"):
             if row.get(f"access_key_{n}_active") != "true":
                 continue
-            used = _age(row.get(f"access_key_{n}_last_used_date"), now)
             rotated = _age(row.get(f"access_key_{n}_last_rotated"), now)
+            used = _age(row.get(f"access_key_{n}_last_used_date"), now) or rotated
             if used is None or used > STALE:
                 findings.append(
                     Finding(
                         "iam",
                         "medium",
                         f"{user}: access key {n} unused for 90+ days",
-                        "deactivate and delete it",
+                        f"deactivate and delete it (aws iam delete-access-key --user-name {user})",
                     )
                 )
             if rotated is not None and rotated > STALE:
@@ -85,6 +78,29 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
                         "rotate it (create a new key, switch, delete the old one)",
                     )
                 )
+    return findings
+
+
+def _root_findings(row: dict[str, str], now: datetime) -> list[Finding]:
+    findings = []
+    used = _age(row.get("password_last_used"), now)
+    if used is not None and used < STALE:
+        findings.append(
+            Finding(
+                "iam",
+                "high",
+                f"the root user signed in {used.days} day(s) ago",
+                "use IAM roles; lock the root credentials away with MFA",
+            )
+        )
+    if "true" in (row.get("access_key_1_active"), row.get("access_key_2_active")):
+        findings.append(
+            Finding(
+                "iam", "high", "the root user has an active access key", "delete root access keys"
+            )
+        )
+    if row.get("mfa_active") == "false":
+        findings.append(Finding("iam", "high", "the root user has no MFA", "enable MFA on root"))
     return findings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import boto3
 from typer.testing import CliRunner
@@ -14,7 +15,10 @@ NAMES = resource_names("dev")
 REGION = NAMES.region
 
 
-def test_open_ssh_is_high_and_fails_the_audit(aws: str) -> None:
+def test_open_ssh_is_high_and_fails_the_audit(aws: str, aurora: dict[str, Any]) -> None:
+    iam = boto3.client("iam", region_name=REGION)
+    iam.create_user(UserName="deployer")  # just created: nothing to flag
+    iam.create_access_key(UserName="deployer")
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     ssh = ec2.create_security_group(GroupName="bastion", Description="x", VpcId=vpc)["GroupId"]
@@ -53,6 +57,9 @@ def test_open_ssh_is_high_and_fails_the_audit(aws: str) -> None:
     assert any("on 443" in seen and sev == "low" for seen, sev in by_seen.items())
     assert any("rotation is not enabled" in seen for seen in by_seen)
     assert any("/forever" in seen for seen in by_seen)
+    assert by_seen[f"cluster {NAMES.db_cluster} is not encrypted"] == "high"
+    assert not any("deployer" in seen for seen in by_seen)
+    assert all(f["action"] for f in findings)
 
 
 def test_rotate_refuses_without_rotation(aws: str) -> None:
