@@ -118,7 +118,8 @@ def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepRe
         )
     _write_state(ssm, target.state_parameter, state, exists)
     ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=0)
-    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired} → 0")
+    bounds = f", autoscaling min {scalable['MinCapacity']} → 0" if scalable is not None else ""
+    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired} → 0{bounds}")
 
 
 def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepResult:

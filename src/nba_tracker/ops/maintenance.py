@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
-from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
+from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError, describe_aws_error
 
 DAY_MS = 86_400_000
 EXPORT_POLL_SECONDS = 2.0
@@ -259,8 +260,8 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
             "ok" if not untagged else "warn",
             f"{untagged} untagged (nba-tracker ops cleanup --apply)" if untagged else "none",
         )
-    except (ClientError, BotoCoreError) as exc:
-        item("untagged ECR images", "unknown", f"not readable: {str(exc)[:120]}")
+    except _UNREADABLE as exc:
+        item("untagged ECR images", "unknown", _unreadable(exc))
     marks = _read_watermarks(ctx)
     if marks:
         age_days = (time.time() * 1000 - min(marks.values())) / DAY_MS
@@ -290,8 +291,8 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
             )
             or "none",
         )
-    except Exception as exc:  # an answer we cannot read leaves this item unknown, not the run
-        item("pending maintenance actions", "unknown", f"not readable: {str(exc)[:120]}")
+    except _UNREADABLE as exc:
+        item("pending maintenance actions", "unknown", _unreadable(exc))
     item(
         *lock_file_item(
             "Terraform providers",
@@ -302,7 +303,7 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
     item(
         *lock_file_item(
             "Python dependencies",
-            ("uv.lock", "requirements*.lock", "requirements*.txt"),
+            ("uv.lock", "requirements*.lock"),
             "uv lock --upgrade, then make test",
         )
     )
@@ -312,6 +313,16 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
         "rebuild and release the image monthly for base-image patches (ops release TAG)",
     )
     return rows
+
+
+# An item AWS will not answer is "unknown"; the rest of the checklist still runs.
+_UNREADABLE = (ClientError, BotoCoreError, ResponseParserError)
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, ResponseParserError):
+        return "the endpoint's answer is not an AWS response (an emulator without this API?)"
+    return f"not readable: {describe_aws_error(exc)}"
 
 
 def _dry(ctx: OpsContext) -> OpsContext:
