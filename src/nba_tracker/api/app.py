@@ -8,39 +8,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
-from importlib import import_module
-from pathlib import Path
 
 import anyio
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
-from nba_tracker.api import metrics
+from nba_tracker.api import atom, health, metrics
+from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
-from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, run_db
+from nba_tracker.api.deps import DatabaseUnavailable
 from nba_tracker.api.graphql.schema import graphql_router
-from nba_tracker.api.middleware import (
-    AuthRateLimit,
-    BodyLimit,
-    FailedAuthLimiter,
-    ReadCache,
-    RequestLog,
-)
+from nba_tracker.api.middleware import BodyLimit, ReadCache, RequestLog
 from nba_tracker.api.services import Services
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
-from nba_tracker.store import queries
 from nba_tracker.store.engine import make_engine, make_sessionmaker
 from nba_tracker.store.migrate import prepare_database
+from nba_tracker.web import STATIC
+from nba_tracker.web import routes as web
 
 log = get_logger(__name__)
+# GraphQL documents worth running are a few kilobytes; anything far larger is refused
+# before a parser sees it.
 MAX_BODY = 64 * 1024
-HEALTH_TIMEOUT = 1.5
-STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 
 def create_app(
@@ -94,12 +86,9 @@ def create_app(
         redoc_url=None,
     )
     app.include_router(graphql_router(), prefix="/graphql")
-    _add_operational_routes(app)
-    for module in ("nba_tracker.api.atom", "nba_tracker.web.routes"):
-        with contextlib.suppress(ModuleNotFoundError):
-            app.include_router(import_module(module).router)
-    if STATIC.is_dir():
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (health.router, metrics.router, atom.router, web.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_unavailable(_request: Request, exc: DatabaseUnavailable) -> Response:
@@ -111,60 +100,3 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(RequestLog)
     return app
-
-
-def _add_operational_routes(app: FastAPI) -> None:
-    @app.get("/health", include_in_schema=False)
-    async def health(request: Request) -> JSONResponse:
-        """200 when the database answers within 1.5 s, else 503 with the reason (the ALB
-        target group and the Airflow DAG read this)."""
-        factory = request.app.state.sessionmaker
-
-        def ping() -> None:
-            with factory() as session:
-                session.execute(text("SELECT 1"))
-
-        stamp = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-        try:
-            with anyio.fail_after(HEALTH_TIMEOUT):
-                await anyio.to_thread.run_sync(ping, abandon_on_cancel=True)
-        except TimeoutError:
-            return JSONResponse(
-                {
-                    "status": "unhealthy",
-                    "reason": "database did not answer in time",
-                    "timestamp": stamp,
-                },
-                status_code=503,
-            )
-        except DB_ERRORS as exc:
-            orig = getattr(exc, "orig", None)
-            reason = type(orig).__name__ if orig is not None else type(exc).__name__
-            return JSONResponse(
-                {
-                    "status": "unhealthy",
-                    "reason": f"database unavailable ({reason})",
-                    "timestamp": stamp,
-                },
-                status_code=503,
-            )
-        return JSONResponse({"status": "healthy", "timestamp": stamp})
-
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        body, content_type = metrics.render()
-        return Response(body, media_type=content_type)
-
-    @app.get("/api/ping", include_in_schema=False)
-    async def ping() -> JSONResponse:
-        return JSONResponse({"ok": True})
-
-    @app.get("/api/updates")
-    async def updates(request: Request, after_id: int = Query(0, ge=0)) -> JSONResponse:
-        """How many articles arrived after ``after_id`` (the page's "N new" notice)."""
-        count, newest = await run_db(
-            request.app.state.sessionmaker, lambda s: queries.updates_after(s, after_id)
-        )
-        return JSONResponse(
-            {"count": count, "latest_id": newest}, headers={"Cache-Control": "no-store"}
-        )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fastapi import APIRouter
+from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -60,5 +62,9 @@ def observe(method: str, path: str, status: int, seconds: float) -> None:
     LATENCY.labels(method, route).observe(seconds)
 
 
-def render() -> tuple[bytes, str]:
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/metrics")
+async def prometheus() -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -1,5 +1,6 @@
 """Pure ASGI middleware (cheaper than Starlette's BaseHTTPMiddleware on every request):
-request logging and metrics, the request-size cap, the failed-auth limiter, the read cache."""
+request logging and metrics, the request-size cap, the read cache. The failed-auth
+limiter is in ``auth``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import re
 import time
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -24,9 +24,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = get_logger("nba_tracker.api")
 
 
-async def _respond(
-    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]
-) -> None:
+async def respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -37,7 +35,7 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-def _json_error(message: str) -> bytes:
+def json_error(message: str) -> bytes:
     return json.dumps({"errors": [{"message": message}]}).encode()
 
 
@@ -75,10 +73,10 @@ class RequestLog:
             log.error("Unhandled error", path=scope["path"], request_id=request_id, exc_info=True)
             status = 500
             if not response_started:
-                await _respond(
+                await respond(
                     send,
                     500,
-                    _json_error("internal error"),
+                    json_error("internal error"),
                     [
                         (b"content-type", b"application/json"),
                         (b"x-request-id", request_id.encode()),
@@ -140,70 +138,36 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        await _respond(
+        await respond(
             send,
             413,
-            _json_error(f"request body over {self.max_bytes:,} bytes"),
+            json_error(f"request body over {self.max_bytes:,} bytes"),
             [(b"content-type", b"application/json")],
         )
 
 
-class FailedAuthLimiter:
-    """After ``limit`` failed mutation tokens within ``window`` seconds, a client gets 429
-    for the rest of the window — so guessing tokens is slow and never runs anything."""
-
-    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = {}
-
-    def record_failure(self, client: str) -> None:
-        now = time.monotonic()
-        bucket = self._failures.setdefault(client, deque())
-        bucket.append(now)
-        while bucket and bucket[0] < now - self.window:
-            bucket.popleft()
-        if len(self._failures) > 10_000:  # bounded memory under a spray of addresses
-            self._failures.pop(next(iter(self._failures)))
-
-    def blocked(self, client: str) -> bool:
-        bucket = self._failures.get(client)
-        if not bucket:
-            return False
-        now = time.monotonic()
-        while bucket and bucket[0] < now - self.window:
-            bucket.popleft()
-        return len(bucket) >= self.limit
-
-
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
-class AuthRateLimit:
-    def __init__(self, app: ASGIApp, limiter: FailedAuthLimiter) -> None:
-        self.app = app
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/graphql"
-            and scope["method"] == "POST"
-            and self.limiter.blocked(client_address(scope))
-        ):
-            await _respond(
-                send,
-                429,
-                _json_error("too many failed authentications; slow down"),
-                [(b"content-type", b"application/json"), (b"retry-after", b"60")],
-            )
-            return
-        await self.app(scope, receive, send)
-
-
 _MUTATION = re.compile(r"\bmutation\b")
+
+
+def graphql_request(body: bytes) -> dict[str, Any] | None:
+    """The JSON object of a GraphQL POST, or None when the body is not one."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def graphql_query(body: bytes) -> str | None:
+    query = (graphql_request(body) or {}).get("query")
+    return query if isinstance(query, str) else None
+
+
+def is_mutation(query: str) -> bool:
+    """Conservative: any document that mentions ``mutation`` counts as one."""
+    return _MUTATION.search(query) is not None
+
+
 _CACHEABLE_GET = re.compile(r"^(/|/team/[^/]+|/story/\d+|/feeds/.+\.atom)$")
 
 
@@ -231,14 +195,17 @@ class ReadCache:
                 headers.get(b"accept", b"")[:64].decode("latin-1"),
             )
         if method == "POST" and path == "/graphql":
-            body: bytes = scope.get("state", {}).get("body", b"")
-            try:
-                query = json.loads(body).get("query", "")
-            except (ValueError, AttributeError):
+            request = graphql_request(scope.get("state", {}).get("body", b""))
+            query = request.get("query") if request else None
+            if request is None or not isinstance(query, str) or is_mutation(query):
                 return None
-            if not isinstance(query, str) or _MUTATION.search(query):
-                return None
-            return self.cache.key(method, path, b"", body)
+            # Key order and spacing of the JSON do not make a different request.
+            normalized = json.dumps(
+                [query, request.get("variables") or {}, request.get("operationName")],
+                sort_keys=True,
+                separators=(",", ":"),
+            )
+            return self.cache.key(method, path, b"", normalized.encode())
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
 
 # Primary colours of the 30 teams, for the abbreviation badges.
 TEAM_COLORS: dict[str, str] = {

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
+from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session, run_db
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.store import queries
 from nba_tracker.store.queries import NewsFilter, QueryError
@@ -187,3 +187,14 @@ def story_page(
         return _render("story.html", {**_base(request), "story": story})
 
     return _guarded(request, build)
+
+
+@router.get("/api/updates")
+async def updates(request: Request, after_id: int = Query(0, ge=0)) -> JSONResponse:
+    """How many articles arrived after ``after_id``: the page's "N new" notice."""
+    count, newest = await run_db(
+        request.app.state.sessionmaker, lambda s: queries.updates_after(s, after_id)
+    )
+    return JSONResponse(
+        {"count": count, "latest_id": newest}, headers={"Cache-Control": "no-store"}
+    )

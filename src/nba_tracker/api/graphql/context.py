@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from nba_tracker.api.middleware import FailedAuthLimiter, client_address
+from nba_tracker.api.auth import FailedAuthLimiter, client_address, token_matches
 from nba_tracker.settings import Settings
 
 
@@ -46,17 +45,11 @@ class BearerToken(BasePermission):
     token is an error, counts towards the client's rate limit, and runs nothing."""
 
     message = "Authentication required: send Authorization: Bearer <token>"
+    error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         ctx: Context = info.context
-        expected = ctx.settings.api_token.get_secret_value() if ctx.settings.api_token else ""
-        header = ctx.authorization or ""
-        scheme, _, token = header.partition(" ")
-        ok = (
-            bool(expected)
-            and scheme.lower() == "bearer"
-            and hmac.compare_digest(token.strip().encode(), expected.encode())
-        )
+        ok = token_matches(ctx.settings.api_token, ctx.authorization)
         if not ok:
             ctx.limiter.record_failure(ctx.client)
         return ok

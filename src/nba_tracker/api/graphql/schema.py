@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -41,16 +42,22 @@ class TrackerSchema(strawberry.Schema):
                 log.info("GraphQL request refused", reason=error.message[:200])
 
 
+# The limiters build new rule classes per instance, and the validation cache's key holds
+# the rules: made per request, no document would ever be validated from the cache.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
 schema = TrackerSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
         # Parsing and validating the same documents again is most of a cheap query's cost.
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(LIMIT_RULES),
+        lambda: ValidationCache(maxsize=512),
         lambda: MaskErrors(should_mask_error=should_mask),
     ],
 )
