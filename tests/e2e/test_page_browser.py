@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import unavailable
+from tests.integration.web.conftest import HOSTILE_TITLE, hostile_feed
 from tests.reliability.serve_process import Served, serve
 from tests.support.feeds import Item, rss
 
@@ -68,7 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, str
     url = f"sqlite:///{tmp / 'tracker.db'}"
     folder = resources.files("nba_tracker.data.demo_feeds")
     files = sorted(str(e) for e in folder.iterdir() if e.name.endswith(".xml"))
-    scrape(url, *files)
+    scrape(url, *files, str(hostile_feed(tmp)))
     engine = create_engine(url)
     with engine.begin() as conn:
         changed = conn.execute(
@@ -141,7 +142,7 @@ def test_a_script_title_is_inert_text(site: Any, page: Any) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(served.url + "/")
-    visible = page.get_by_text("<script>alert(1)</script> Why the trade deadline", exact=False)
+    visible = page.get_by_text(HOSTILE_TITLE)
     assert visible.first.is_visible()
     page.wait_for_timeout(500)
     assert dialogs == []
@@ -227,3 +228,27 @@ def test_new_items_announce_themselves(site: Any, page: Any) -> None:
         "Hornets Waive Josh Green",
     }
     assert page.locator("[data-new-notice]").is_hidden()
+
+
+def test_demo_page_screenshots(chromium: Any, tmp_path: Path) -> None:
+    """What a new user sees after ``make run``, at desktop and phone width. With
+    NBA_TRACKER_UPDATE_SCREENSHOT=1 the desktop one replaces the README's."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    with serve(url, tmp_path, "--demo", "--no-collect") as served:
+        for name, viewport in (
+            ("desktop", {"width": 1366, "height": 900}),
+            ("phone", {"width": 390, "height": 844}),
+        ):
+            context = chromium.new_context(viewport=viewport, device_scale_factor=1)
+            page = context.new_page()
+            try:
+                page.goto(served.url + "/")
+                assert page.locator(".card").count() >= 30
+                assert page.locator(".story-line").count() >= 1
+                page.screenshot(path=str(tmp_path / f"{name}.png"))
+            finally:
+                context.close()
+    assert (tmp_path / "desktop.png").stat().st_size > 50_000
+    if os.environ.get("NBA_TRACKER_UPDATE_SCREENSHOT"):
+        target = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+        shutil.copyfile(tmp_path / "desktop.png", target)
