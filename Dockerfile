@@ -16,8 +16,11 @@ RUN uv venv /opt/venv && uv pip install -p /opt/venv .
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --create-home --home-dir /home/tracker tracker
 COPY --from=build /opt/venv /opt/venv
+# Only the ALB reaches the task (its security group), so X-Forwarded-For is believed from
+# private addresses: the failed-auth limit then counts each real client, not the ALB.
 ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000 \
+    FORWARDED_ALLOW_IPS="127.0.0.1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 USER 10001

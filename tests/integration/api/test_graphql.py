@@ -170,3 +170,12 @@ def test_authorized_mutations_run(loaded_url: str, tmp_path: Any) -> None:
         "failedCount": 0,
         "skipped": True,
     }
+
+
+def test_search_text_is_never_query_syntax(client: TestClient) -> None:
+    q = "query($t: String) { news(filter: {text: $t}, first: 5) { edges { node { title } } } }"
+    for hostile in ('"', "NEAR(a b", "title:x", "*", "a OR", "-Bridges", "') --", "\x00", "🏀"):
+        body: Any = gql(client, q, {"t": hostile})
+        assert "errors" not in body, (hostile, body)
+    found: Any = gql(client, q, {"t": '"Bridges'})["data"]["news"]["edges"]
+    assert [e["node"]["title"][:7] for e in found] == ["Knicks'"]
