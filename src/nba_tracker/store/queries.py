@@ -475,13 +475,13 @@ def data_version(session: Session) -> int:
     return int(session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0)
 
 
-def updates_after(session: Session, after_id: int) -> tuple[int, int]:
-    """How many articles arrived after ``after_id``, and the newest id."""
+def updates_after(session: Session, after_id: int) -> tuple[int, int, int]:
+    """How many articles arrived after ``after_id``, the newest id, and the data version."""
     count = int(
         session.scalar(select(func.count()).select_from(Article).where(Article.id > after_id)) or 0
     )
     newest = int(session.scalar(select(func.max(Article.id))) or 0)
-    return count, newest
+    return count, newest, data_version(session)
 
 
 def last_run(session: Session) -> ScrapeRun | None:

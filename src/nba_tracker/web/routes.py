@@ -129,6 +129,7 @@ def index(request: Request, session: Session = Depends(get_session)) -> Response
                 "live": not _param(request, "after") and not active,
                 # The poll asks for arrivals after the newest article shown.
                 "latest_id": max((a.id for a in page.items), default=0),
+                "data_version": request.app.state.cache.version or 0,
             },
         )
 
@@ -190,11 +191,22 @@ def story_page(
 
 
 @router.get("/api/updates")
-async def updates(request: Request, after_id: int = Query(0, ge=0)) -> JSONResponse:
-    """How many articles arrived after ``after_id``: the page's "N new" notice."""
-    count, newest = await run_db(
+async def updates(
+    request: Request, after_id: int = Query(0, ge=0), version: int = Query(0, ge=0)
+) -> JSONResponse:
+    """How many articles arrived after ``after_id``: the page's "N new" notice.
+
+    A collection commits its articles before it bumps the data version, and until then
+    every cache would still serve the old page. So arrivals count only once the version
+    has moved past the page's own ``version``, and this process's cache moves with it:
+    the reload the notice offers is never answered from before the news."""
+    count, newest, current = await run_db(
         request.app.state.sessionmaker, lambda s: queries.updates_after(s, after_id)
     )
+    cache = request.app.state.cache
+    if cache.version is None or current > cache.version:
+        cache.set_version(current)
     return JSONResponse(
-        {"count": count, "latest_id": newest}, headers={"Cache-Control": "no-store"}
+        {"count": count if current > version else 0, "latest_id": newest, "version": current},
+        headers={"Cache-Control": "no-store"},
     )

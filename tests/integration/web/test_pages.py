@@ -151,3 +151,14 @@ def test_pages_say_when_the_database_is_away() -> None:
             assert "The news database is unavailable right now — retrying shortly" in response.text
             assert response.headers["retry-after"] == "30"
         assert client.get("/feeds/all.atom").status_code == 503
+
+
+def test_new_arrivals_count_once_the_data_version_moved(client: TestClient) -> None:
+    html = client.get("/").text
+    version = int(re.search(r'data-version="(\d+)"', html).group(1))  # type: ignore[union-attr]
+    assert version > 0
+    same = client.get("/api/updates", params={"after_id": 0, "version": version}).json()
+    assert same["count"] == 0 and same["version"] == version
+    older = client.get("/api/updates", params={"after_id": 0, "version": version - 1})
+    assert older.json()["count"] >= 55
+    assert older.headers["cache-control"] == "no-store"

@@ -46,12 +46,14 @@
 
   function startPolling(body) {
     var latest = Number(body.dataset.latestId || 0);
+    var version = Number(body.dataset.version || 0);
     var seconds = Math.max(1, Number(body.dataset.pollSeconds) || 30);
     var notice = document.querySelector("[data-new-notice]");
     var countEl = document.querySelector("[data-new-count]");
     if (!notice || !countEl) return;
     function poll() {
-      fetch("/api/updates?after_id=" + encodeURIComponent(latest), {
+      fetch("/api/updates?after_id=" + encodeURIComponent(latest) +
+            "&version=" + encodeURIComponent(version), {
         headers: { Accept: "application/json" }, cache: "no-store"
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
         if (data && data.count > 0) {
