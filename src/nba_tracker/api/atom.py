@@ -1,7 +1,8 @@
 """Atom feeds of the news: everything, one team, one category.
 
-XML is built with ElementTree, which escapes every text and attribute: a title from a
-feed can never become markup in a reader's feed client."""
+XML is written by :mod:`nba_tracker.api.xmlwriter` only: every text and attribute is
+escaped and cleaned of characters XML cannot carry, so a title from a feed can never
+become markup, or break the document, in a reader's feed client."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from nba_tracker.api import xmlwriter
 from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
 from nba_tracker.domain.classify import normalize_category
 from nba_tracker.store import queries
@@ -37,10 +39,7 @@ def _stamp(value: datetime) -> str:
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, _tag(name), attrs)
-    if text is not None:
-        element.text = text
-    return element
+    return xmlwriter.sub(parent, _tag(name), text, **attrs)
 
 
 def build_feed(
@@ -58,8 +57,11 @@ def build_feed(
     feed = ET.Element(_tag("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": lang})
     _sub(feed, "title", title)
     _sub(feed, "id", feed_id)
+    current = now or datetime.now(UTC)
     newest = max((a.published_at for a in items), default=None, key=_stamp)
-    _sub(feed, "updated", _stamp(newest or now or datetime.now(UTC)))
+    # Stored dates are already checked at parse time; this holds for rows from before.
+    updated = min((newest, current), key=_stamp) if newest else current
+    _sub(feed, "updated", _stamp(updated))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=alternate_url)
     _sub(feed, "generator", "NBA Trade Tracker")
@@ -90,7 +92,7 @@ def build_feed(
                 label=team.full_name,
                 scheme="urn:nba-tracker:team",
             )
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return xmlwriter.to_bytes(feed)
 
 
 def _respond(

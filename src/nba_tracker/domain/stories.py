@@ -24,9 +24,25 @@ __all__ = [
     "headline_similarity",
     "merge_status",
     "same_story",
+    "story_window",
 ]
 
 STORY_WINDOW = timedelta(hours=72)
+
+
+def story_window(times: Iterable[datetime]) -> tuple[datetime, datetime]:
+    """From ``STORY_WINDOW`` before the earliest of ``times`` to as long after the
+    latest, saturating at the calendar's ends instead of raising ``OverflowError``
+    (a feed's "0001-01-01" must not fail the feed it came in)."""
+    ordered = sorted(times)
+    earliest, latest = ordered[0], ordered[-1]
+    floor = datetime.min.replace(tzinfo=earliest.tzinfo)
+    ceiling = datetime.max.replace(tzinfo=latest.tzinfo)
+    since = earliest - STORY_WINDOW if earliest - floor > STORY_WINDOW else floor
+    until = latest + STORY_WINDOW if ceiling - latest > STORY_WINDOW else ceiling
+    return since, until
+
+
 _SIMILAR_HEADLINES = 0.35
 _RANK = {Status.RUMOR: 1, Status.REPORTED: 2, Status.OFFICIAL: 3}
 _STOP = frozenset(

@@ -1,4 +1,5 @@
-"""Plain text from the HTML fragments feeds put in titles and descriptions."""
+"""Plain text from the HTML fragments feeds put in titles and descriptions, and the one
+sanitiser every stored text field goes through."""
 
 from __future__ import annotations
 
@@ -57,8 +58,39 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
+# C0 and C1 controls (tab, newline and carriage return become spaces first), DEL,
+# surrogates (what a decoder makes of invalid UTF-8 with ``surrogateescape``), the
+# noncharacters, and U+FFFE/U+FFFF: none is text, several are not even XML, and NUL is
+# refused by PostgreSQL outright.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+# Bidirectional embeddings, overrides and isolates: in a headline they only serve to make
+# text display differently from what it says ("evil\u202egpj.exe").
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029\x85]")
+
+
+def clean_text(value: str | None) -> str:
+    """What every text field from outside is reduced to before it is stored: control
+    characters, NUL, lone surrogates (invalid UTF-8), noncharacters and bidi overrides
+    removed; line breaks and tabs become spaces. Meaningful text is untouched."""
+    if not value:
+        return ""
+    text = _LINE_BREAKS.sub(" ", value)
+    text = _NOT_TEXT.sub("", text)
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def safe_bytes_text(raw: bytes) -> str:
+    """Bytes that should be UTF-8 as text: each invalid sequence becomes U+FFFD on its
+    own, never a reason to re-read the whole document in another encoding."""
+    return raw.decode("utf-8", errors="replace")
+
+
 def html_to_text(fragment: str | None, max_chars: int | None = None) -> str:
-    """Tags removed, entities decoded, whitespace collapsed; bounded by ``max_chars``."""
+    """Tags removed, entities decoded (``&#1;`` included, then cleaned away), whitespace
+    collapsed, :func:`clean_text` applied; bounded by ``max_chars``."""
     if not fragment:
         return ""
     if "<" in fragment or "&" in fragment:
@@ -68,7 +100,7 @@ def html_to_text(fragment: str | None, max_chars: int | None = None) -> str:
         text = "".join(parser.parts)
     else:
         text = fragment
-    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+    text = unicodedata.normalize("NFC", clean_text(text.replace("\u00a0", " ")))
     text = _WS.sub(" ", text).strip()
     text = _TRAILERS.sub("", text).strip()
     if max_chars is not None and len(text) > max_chars:

@@ -16,12 +16,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 
-from nba_tracker.domain.text import html_to_text
+from nba_tracker.domain.text import clean_text, html_to_text, safe_bytes_text
+from nba_tracker.errors import FeedParseError
 
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 4000
-# A date more than this far in the future is a feed's mistake, not news from tomorrow.
-FUTURE_TOLERANCE = timedelta(hours=6)
+# A date more than this far in the future is a feed's mistake (or a trick to stay pinned
+# at the top), not news from tomorrow: the allowance only covers clocks that disagree.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+# Nothing the tracker reads was published before this; "0001-01-01" is a placeholder,
+# and dates that close to the calendar's ends break any arithmetic done with them.
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 
 _TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|icid|ncid|sr_share|"
@@ -63,12 +68,12 @@ def truncate_items(body: bytes, max_items: int) -> tuple[bytes, int]:
     return body[:cut] + closing, dropped
 
 
-class FeedParseError(Exception):
-    """The body is not a feed we can read; the message says why in one line."""
-
-
 @dataclass(frozen=True)
 class ParsedItem:
+    """One item as the rest of the tracker sees it. Every text field passes through
+    :func:`clean_text` here, whoever builds the item, so nothing stored or shown can
+    carry a NUL, a control character, a bidi override or a broken surrogate."""
+
     uid: str
     url: str
     title: str
@@ -76,6 +81,12 @@ class ParsedItem:
     published_at: datetime
     published_estimated: bool
     guid: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("uid", "url", "title", "summary"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+        if self.guid is not None:
+            object.__setattr__(self, "guid", clean_text(self.guid) or None)
 
 
 @dataclass
@@ -116,8 +127,42 @@ def _entry_datetime(entry: Any) -> datetime | None:
         value = entry.get(key)
         if value:
             # feedparser has already applied the zone (EST, +0000, Z …): this struct is UTC.
-            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, OSError, ValueError):
+                return None  # a year the platform cannot represent: as good as no date
     return None
+
+
+def checked_published(published: datetime | None, fetched_at: datetime) -> tuple[datetime, bool]:
+    """The date to store and whether it is an estimate: a missing date, one before
+    :data:`EARLIEST_PUBLISHED` and one beyond :data:`FUTURE_TOLERANCE` from now are all
+    replaced by the fetch time and flagged, so no item can pin itself to the top or
+    overflow the date arithmetic of story matching."""
+    if published is None:
+        return fetched_at, True
+    if published < EARLIEST_PUBLISHED or published > fetched_at + FUTURE_TOLERANCE:
+        return fetched_at, True
+    return published, False
+
+
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def repair_utf8(body: bytes) -> bytes:
+    """A UTF-8 (or undeclared) document with an invalid byte sequence: each bad sequence
+    becomes U+FFFD. Left alone, feedparser would re-read the whole document in another
+    encoding and garble every other item's names ("Dončić" as "DonÄiÄ‡")."""
+    declared = _DECLARED_ENCODING.match(body[:200])
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in {b"utf-8", b"utf8"}:
+        return body
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 by its byte-order mark
+        return body
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return safe_bytes_text(body).encode("utf-8")
+    return body
 
 
 def check_safe_xml(body: bytes) -> None:
@@ -138,6 +183,7 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
         raise FeedParseError("empty response body")
     check_safe_xml(body)
     body, cut = truncate_items(body, max_items)
+    body = repair_utf8(body)
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
@@ -178,15 +224,14 @@ def _item(entry: Any, fetched_at: datetime) -> ParsedItem | None:
         if not summary:
             return None
         title = html_to_text(summary, 120)
-    url = canonical_url(link)
-    published = _entry_datetime(entry)
-    estimated = published is None or published > fetched_at + FUTURE_TOLERANCE
+    url = canonical_url(clean_text(link))
+    published, estimated = checked_published(_entry_datetime(entry), fetched_at)
     return ParsedItem(
         uid=stable_id(guid, url),
         url=url,
         title=title,
         summary=summary,
-        published_at=fetched_at if estimated or published is None else published,
+        published_at=published,
         published_estimated=estimated,
         guid=guid,
     )

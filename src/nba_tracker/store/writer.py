@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from nba_tracker.domain.analysis import Analysis
 from nba_tracker.domain.classify import Category, Status
-from nba_tracker.domain.stories import STORY_WINDOW, StoryCandidate, find_story, merge_status
+from nba_tracker.domain.stories import StoryCandidate, find_story, merge_status, story_window
 from nba_tracker.domain.text import name_key
 from nba_tracker.ingest.parse import ParsedItem
 from nba_tracker.store.models import (
@@ -435,8 +435,7 @@ def _story_candidates(
 ) -> dict[int | str, StoryCandidate]:
     """Stories of the new articles' categories reported within the matching window of
     them: one indexed read of the stories table, teams and players included."""
-    since = min(a.item.published_at for a in transactions) - STORY_WINDOW
-    until = max(a.item.published_at for a in transactions) + STORY_WINDOW
+    since, until = story_window(a.item.published_at for a in transactions)
     categories = {str(a.analysis.category) for a in transactions}
     rows = session.execute(
         select(
