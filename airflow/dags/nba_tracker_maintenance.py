@@ -97,12 +97,13 @@ def run_chore(name: str, **kwargs: Any) -> Any:
     """Run one ops function; AWS failures become one clear line in the task log."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from nba_tracker.ops.core import OpsError, describe_aws_error
+    from nba_tracker.errors import TrackerError
+    from nba_tracker.ops.core import describe_aws_error
 
     ctx = ops_context()
     try:
         result = ops_function(name)(ctx, **kwargs)
-    except OpsError as exc:
+    except TrackerError as exc:
         raise AirflowException(f"{name}: {exc}") from exc
     except (ClientError, BotoCoreError) as exc:
         raise AirflowException(f"{name}: {describe_aws_error(exc)}") from exc

@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nba_tracker.errors import ConfigurationError, FeedError, TrackerError
 from nba_tracker.settings import Settings, get_settings
+from nba_tracker.terminal import guarded
 
 app = typer.Typer(
     help="NBA Trade Tracker: every trade, signing and waiver from public feeds.",
@@ -23,22 +25,17 @@ db_app = typer.Typer(help="Database schema and reference data.", no_args_is_help
 app.add_typer(db_app, name="db")
 
 console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def _settings() -> Settings:
     try:
         return get_settings()
     except Exception as exc:  # pydantic's message names the bad variable
-        raise _fail(f"invalid configuration: {exc}", 2) from None
+        raise ConfigurationError(f"invalid configuration: {exc}") from None
 
 
 @db_app.command("upgrade")
+@guarded
 def db_upgrade() -> None:
     """Migrate the database to the newest schema and load teams and players."""
     from nba_tracker.store.engine import make_engine
@@ -53,12 +50,13 @@ def db_upgrade() -> None:
             f"{counts['teams']} teams, {counts['players']} players"
         )
     except Exception as exc:
-        raise _fail(f"migration failed: {type(exc).__name__}: {exc}") from None
+        raise TrackerError(f"migration failed: {type(exc).__name__}: {exc}") from None
     finally:
         engine.dispose()
 
 
 @app.command()
+@guarded
 def scrape(
     source: Annotated[
         list[str] | None,
@@ -68,7 +66,7 @@ def scrape(
 ) -> None:
     """Run one collection and print what each feed gave."""
     from nba_tracker.ingest.pipeline import Collector
-    from nba_tracker.ingest.registry import FeedConfigError, spec_for_location
+    from nba_tracker.ingest.registry import spec_for_location
     from nba_tracker.observability import configure_logging
     from nba_tracker.store.engine import make_engine, make_sessionmaker
     from nba_tracker.store.migrate import prepare_database
@@ -81,8 +79,6 @@ def scrape(
         specs = [spec_for_location(s) for s in source] if source else None
         collector = Collector(settings, make_sessionmaker(engine))
         report = asyncio.run(collector.run(specs, trigger="cli"))
-    except FeedConfigError as exc:
-        raise _fail(str(exc), 2) from None
     finally:
         engine.dispose()
     if json_output:
@@ -125,6 +121,7 @@ def _print_report(report: object) -> None:
 
 
 @app.command()
+@guarded
 def parse(
     location: Annotated[str, typer.Argument(help="Feed file path or URL.")],
     json_output: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
@@ -132,7 +129,7 @@ def parse(
     """Show what the tracker makes of a feed's items. Writes nothing."""
     from nba_tracker.domain.analysis import analyze
     from nba_tracker.ingest.fetch import Validators, fetch_all
-    from nba_tracker.ingest.parse import FeedParseError, parse_feed
+    from nba_tracker.ingest.parse import parse_feed
     from nba_tracker.ingest.pipeline import fetch_options
     from nba_tracker.ingest.registry import spec_for_location
 
@@ -140,11 +137,11 @@ def parse(
     spec = spec_for_location(location)
     [result] = asyncio.run(fetch_all([(spec, Validators())], fetch_options(settings)))
     if not result.ok:
-        raise _fail(f"cannot read {location}: {result.error}")
+        raise FeedError(f"cannot read {location}: {result.error}")
     try:
         feed = parse_feed(result.body or b"", datetime.now(UTC), settings.max_items_per_feed)
-    except FeedParseError as exc:
-        raise _fail(f"cannot read {location}: {exc}") from None
+    except FeedError as exc:
+        raise FeedError(f"cannot read {location}: {exc}") from None
     rows = []
     for item in feed.items:
         row = {
@@ -189,6 +186,7 @@ def _demo_feeds() -> list[object]:
 
 
 @app.command()
+@guarded
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", min=1, max=65535)] = 8000,
@@ -231,6 +229,7 @@ def serve(
 
 
 @app.command()
+@guarded
 def translate(
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=10_000, help="At most this many articles.")
@@ -249,7 +248,7 @@ def translate(
     try:
         translator = make_translator(settings.translator, settings.translate_terminology)
     except ValueError as exc:
-        raise _fail(str(exc), 2) from None
+        raise ConfigurationError(str(exc)) from None
     engine = make_engine(settings)
     try:
         prepare_database(engine)
@@ -260,7 +259,7 @@ def translate(
     finally:
         engine.dispose()
     if report.skipped:
-        raise _fail("no translator configured: set NBA_TRACKER_TRANSLATOR=amazon", 2)
+        raise ConfigurationError("no translator configured: set NBA_TRACKER_TRANSLATOR=amazon")
     console.print(f"translated {report.translated}, failed {report.failed}")
     if report.failed and not report.translated:
         raise typer.Exit(1)

@@ -17,10 +17,10 @@ from fastapi.staticfiles import StaticFiles
 from nba_tracker.api import atom, health, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
-from nba_tracker.api.deps import DatabaseUnavailable
 from nba_tracker.api.graphql.schema import graphql_router
 from nba_tracker.api.middleware import BodyLimit, ReadCache, RequestLog
 from nba_tracker.api.services import Services
+from nba_tracker.errors import InvalidInput, TrackerError, Unavailable
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
@@ -33,6 +33,14 @@ log = get_logger(__name__)
 # GraphQL documents worth running are a few kilobytes; anything far larger is refused
 # before a parser sees it.
 MAX_BODY = 64 * 1024
+
+
+def http_status(exc: TrackerError) -> int:
+    if isinstance(exc, Unavailable):
+        return 503
+    if isinstance(exc, InvalidInput):
+        return 400
+    return 500
 
 
 def create_app(
@@ -90,9 +98,10 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.exception_handler(DatabaseUnavailable)
-    async def database_unavailable(_request: Request, exc: DatabaseUnavailable) -> Response:
-        return JSONResponse({"error": str(exc)}, status_code=503)
+    @app.exception_handler(TrackerError)
+    async def tracker_error(_request: Request, exc: TrackerError) -> Response:
+        """HTTP's one handler for the tracker's errors (GraphQL has its own)."""
+        return JSONResponse({"error": exc.message}, status_code=http_status(exc))
 
     # Outermost first: log everything, refuse oversized bodies, limit failed auth, cache.
     app.add_middleware(ReadCache, cache=cache)

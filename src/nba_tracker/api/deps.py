@@ -11,18 +11,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from nba_tracker.errors import DatabaseUnavailable
+
 T = TypeVar("T")
 
 # The database is away or overloaded (connection refused or lost, pool exhausted) — not
 # a bad statement, which is a bug and must surface as one.
 DB_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
-
-
-class DatabaseUnavailable(Exception):
-    """The database did not answer; readers get a clean message, never a stack trace."""
-
-    def __init__(self) -> None:
-        super().__init__("The news database is unavailable right now — retrying shortly.")
 
 
 def get_session(request: Request) -> Iterator[Session]:

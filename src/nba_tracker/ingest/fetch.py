@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from nba_tracker.errors import FeedTooLarge
 from nba_tracker.ingest.registry import FeedSpec
 
 RETRY_STATUS = frozenset({500, 502, 503, 504, 429})
@@ -55,10 +56,6 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class FeedTooLarge(Exception):
-    pass
 
 
 def _read_local(spec: FeedSpec, max_bytes: int) -> FetchResult:

@@ -16,6 +16,8 @@ from enum import StrEnum
 
 from sqlalchemy import Engine, text
 
+from nba_tracker.errors import CollectionInProgress
+
 ADVISORY_KEY = 7365120002
 _memory_lock = threading.Lock()
 
@@ -24,11 +26,6 @@ class LockMode(StrEnum):
     WAIT = "wait"  # wait up to ``wait_seconds`` for the running collection to finish
     SKIP = "skip"  # give up at once if one is running
     NONE = "none"  # no lock (tests that prove the writes alone are race-safe)
-
-
-class CollectionInProgress(Exception):
-    def __init__(self) -> None:
-        super().__init__("a collection is already in progress; try again when it finishes")
 
 
 @contextmanager

@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+from nba_tracker.errors import ConfigurationError
+
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -51,10 +53,6 @@ DEFAULT_FEEDS: tuple[FeedSpec, ...] = (
 )
 
 
-class FeedConfigError(ValueError):
-    """The feeds file cannot be used; says which entry and why."""
-
-
 def is_local_location(location: str) -> bool:
     scheme = urlparse(location).scheme.lower()
     return scheme in {"", "file"} or (len(scheme) == 1 and location[1:3] in {":\\", ":/"})
@@ -76,27 +74,27 @@ def load_feeds(path: Path | None = None) -> list[FeedSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FeedConfigError(f"cannot read feeds file {path}: {exc}") from exc
+        raise ConfigurationError(f"cannot read feeds file {path}: {exc}") from exc
     if data.get("replace_defaults"):
         feeds = {}
     entries = data.get("feeds", [])
     if not isinstance(entries, list):
-        raise FeedConfigError(f"{path}: 'feeds' must be an array of tables ([[feeds]])")
+        raise ConfigurationError(f"{path}: 'feeds' must be an array of tables ([[feeds]])")
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise FeedConfigError(f"{path}: feed #{index} needs a name")
+            raise ConfigurationError(f"{path}: feed #{index} needs a name")
         name = entry["name"].strip()
         enabled = entry.get("enabled", True)
         if not isinstance(enabled, bool):
-            raise FeedConfigError(f"{path}: feed {name!r}: enabled must be true or false")
+            raise ConfigurationError(f"{path}: feed {name!r}: enabled must be true or false")
         url = entry.get("url")
         if url is None and name in feeds:
             feeds[name] = replace(feeds[name], enabled=enabled)
             continue
         if not isinstance(url, str) or not url.strip():
-            raise FeedConfigError(f"{path}: feed {name!r} needs a url")
+            raise ConfigurationError(f"{path}: feed {name!r} needs a url")
         scheme = urlparse(url).scheme.lower()
         if not is_local_location(url) and scheme not in {"http", "https"}:
-            raise FeedConfigError(f"{path}: feed {name!r}: only http(s) URLs and files are read")
+            raise ConfigurationError(f"{path}: feed {name!r}: only http(s) URLs and files are read")
         feeds[name] = FeedSpec(name, url.strip(), enabled)
     return list(feeds.values())

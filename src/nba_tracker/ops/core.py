@@ -13,7 +13,8 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -34,37 +35,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from nba_tracker.errors import Aborted, InvalidInput, OpsError
 from nba_tracker.ops.naming import (
     DEFAULT_REGION,
     ResourceNames,
     resource_names,
     with_terraform_outputs,
 )
+from nba_tracker.terminal import cli_errors, err_console  # noqa: F401 - the ops modules' console
 
 console = Console()
-err_console = Console(stderr=True)
-
-EXIT_AWS_ERROR = 1
-EXIT_INVALID_INPUT = 2
-EXIT_ABORTED = 3
 
 REDACTED = "<redacted>"
-
-
-class OpsError(Exception):
-    """A failure explained in one line for the operator."""
-
-    exit_code = EXIT_AWS_ERROR
-
-
-class InvalidInput(OpsError):
-    """Rejected before any AWS call."""
-
-    exit_code = EXIT_INVALID_INPUT
-
-
-class Aborted(OpsError):
-    exit_code = EXIT_ABORTED
 
 
 _BOTO_CONFIG = Config(retries={"max_attempts": 5, "mode": "adaptive"}, connect_timeout=10)
@@ -297,25 +279,24 @@ def build_context(
     return OpsContext(names, profile, json_output, dry_run, assume_yes)
 
 
-def run_guarded(fn: Callable[[], Any]) -> Any:
-    """Run a command body; AWS and input errors become one line on stderr and an exit code."""
+@contextmanager
+def aws_errors() -> Iterator[None]:
+    """AWS failures as :class:`OpsError`: one line an operator can act on."""
     try:
-        return fn()
-    except OpsError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
+        yield
     except (ClientError, BotoCoreError) as exc:
-        err_console.print(f"[red]error:[/] {escape(describe_aws_error(exc))}", soft_wrap=True)
-        raise typer.Exit(EXIT_AWS_ERROR) from None
+        raise OpsError(describe_aws_error(exc)) from exc
     except ResponseParserError as exc:
         # An endpoint (often an emulator behind AWS_ENDPOINT_URL) answered with
         # something that is not an AWS response, e.g. an HTML error page.
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        err_console.print(
-            f"[red]error:[/] unreadable answer from the AWS endpoint: {escape(first)}",
-            soft_wrap=True,
-        )
-        raise typer.Exit(EXIT_AWS_ERROR) from None
+        raise OpsError(f"unreadable answer from the AWS endpoint: {first}") from exc
+
+
+def run_guarded(fn: Callable[[], Any]) -> Any:
+    """Run a command body; AWS and input errors become one line on stderr and an exit code."""
+    with cli_errors(), aws_errors():
+        return fn()
 
 
 def ops_command(changes_aws: bool = False) -> Callable[[F], F]:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, desc, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.classify import normalize_category
+from nba_tracker.errors import QueryError
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
@@ -34,10 +35,6 @@ MAX_PAGE = 100
 def _clean(value: str) -> str:
     """Reader-supplied text as the database can take it: no NUL characters."""
     return value.replace("\x00", "").strip()
-
-
-class QueryError(ValueError):
-    """A reader's request that cannot be answered as asked (bad cursor, bad filter)."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from nba_tracker.errors import TranslationError
+
 # Amazon Translate accepts at most 10,000 bytes of UTF-8 per request.
 MAX_REQUEST_BYTES = 10_000
 RETRYABLE = frozenset(
@@ -25,10 +27,6 @@ RETRYABLE = frozenset(
         "InternalServerException",
     }
 )
-
-
-class TranslationError(Exception):
-    """A text could not be translated; the message says why in one line."""
 
 
 class Translator(Protocol):

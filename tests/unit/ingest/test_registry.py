@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from nba_tracker.errors import ConfigurationError
 from nba_tracker.ingest.registry import (
     DEFAULT_FEEDS,
-    FeedConfigError,
     load_feeds,
     spec_for_location,
 )
@@ -52,7 +52,7 @@ def test_replace_defaults(tmp_path: Path) -> None:
 def test_bad_feed_files_are_explained(tmp_path: Path, text: str, message: str) -> None:
     cfg = tmp_path / "feeds.toml"
     cfg.write_text(text)
-    with pytest.raises(FeedConfigError, match=message):
+    with pytest.raises(ConfigurationError, match=message):
         load_feeds(cfg)
 
 

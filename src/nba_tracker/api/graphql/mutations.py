@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from nba_tracker.api.graphql import types as t
 from nba_tracker.api.graphql.context import BearerToken
-from nba_tracker.api.graphql.errors import UserError
+from nba_tracker.errors import InvalidInput
 
 
 @strawberry.type
@@ -25,5 +25,5 @@ class Mutation:
     )
     async def translate_pending_news(self, info: Info, limit: int = 100) -> t.TranslateResult:
         if not 1 <= limit <= 1000:
-            raise UserError("limit must be between 1 and 1000")
+            raise InvalidInput("limit must be between 1 and 1000")
         return await info.context.services.translate(limit)

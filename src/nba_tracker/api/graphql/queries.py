@@ -9,9 +9,9 @@ import strawberry
 from sqlalchemy.orm import Session
 from strawberry.types import Info
 
-from nba_tracker.api.deps import DatabaseUnavailable, run_db
+from nba_tracker.api.deps import run_db
 from nba_tracker.api.graphql import types as t
-from nba_tracker.api.graphql.errors import UserError
+from nba_tracker.errors import InvalidInput
 from nba_tracker.store import queries as q
 
 T = TypeVar("T")
@@ -19,12 +19,9 @@ LEGACY_LIMIT = 50
 
 
 async def _db(info: Info, work: Callable[[Session], T]) -> T:
-    try:
-        return await run_db(info.context.sessionmaker, work)
-    except DatabaseUnavailable as exc:
-        raise UserError(str(exc), code="SERVICE_UNAVAILABLE") from None
-    except q.QueryError as exc:
-        raise UserError(str(exc)) from None
+    """The store's errors (a bad filter, the database away) reach the client through
+    ``errors.RenderErrors``."""
+    return await run_db(info.context.sessionmaker, work)
 
 
 @strawberry.type
@@ -74,7 +71,7 @@ class Query:
     @strawberry.field
     async def story(self, info: Info, id: strawberry.ID) -> t.Story | None:  # noqa: A002
         if not str(id).isdigit():
-            raise UserError("story id must be a number")
+            raise InvalidInput("story id must be a number")
         view = await _db(info, lambda s: q.story_with_articles(s, int(id)))
         return t.Story.of(view) if view else None
 

@@ -7,7 +7,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -18,7 +17,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from nba_tracker.api.graphql.context import get_context
-from nba_tracker.api.graphql.errors import should_mask
+from nba_tracker.api.graphql.errors import RenderErrors, should_mask
 from nba_tracker.api.graphql.mutations import Mutation
 from nba_tracker.api.graphql.queries import Query
 from nba_tracker.observability import get_logger
@@ -58,7 +57,7 @@ schema = TrackerSchema(
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=512),
-        lambda: MaskErrors(should_mask_error=should_mask),
+        RenderErrors,
     ],
 )
 
