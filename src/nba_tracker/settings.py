@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     max_items_per_feed: int = 1000
     collect_interval_seconds: int = 300
     user_agent: str = "NBATradeTracker/0.1 (feed reader)"
+    # Every feed may be on loopback/private addresses (a tracker whose feeds all live
+    # inside a private network). Off: only feeds marked ``private`` may.
+    fetch_allow_private: bool = False
 
     # API
     api_token: SecretStr | None = None

@@ -1,8 +1,14 @@
 """Fetch feeds concurrently with a bound: per-feed deadline and size cap, retries with
 backoff on timeouts and 5xx, conditional GET, a real User-Agent.
 
-A failure is a :class:`FetchResult` with a clear ``error``; it never raises, so one
-broken feed cannot stop the others.
+A failure is a :class:`FetchResult` with a short, classified ``error`` ("timeout",
+"HTTP 404", "cannot connect" …: public fields show it, so it carries no driver text,
+address or path); it never raises, so one broken feed cannot stop the others.
+
+Only public addresses are fetched, first request and every redirect. A feed marked
+``allow_private`` may be on a private host: that host and port only, its redirects
+elsewhere are checked like any other; ``FetchOptions.allow_private`` lifts the check for
+every feed. See :mod:`nba_tracker.ingest.address_guard`.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpcore
 import httpx
 
 from nba_tracker.errors import FeedTooLarge
+from nba_tracker.ingest.address_guard import AddressRefused, GuardedBackend, refusal
 from nba_tracker.ingest.registry import FeedSpec
 
 RETRY_STATUS = frozenset({500, 502, 503, 504, 429})
@@ -31,6 +39,9 @@ class FetchOptions:
     retries: int = 2
     backoff: float = 0.5
     user_agent: str = "NBATradeTracker/0.1"
+    # Every feed may be on a loopback/private address (a tracker inside a private
+    # network, or a test's loopback feed server).
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,12 +74,11 @@ def _read_local(spec: FeedSpec, max_bytes: int) -> FetchResult:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return FetchResult(
-                spec, error=f"file is {size:,} bytes, over the {max_bytes:,}-byte cap"
-            )
+            return FetchResult(spec, error=f"too large: over the {max_bytes:,}-byte cap")
         return FetchResult(spec, body=path.read_bytes(), status_code=200)
     except OSError as exc:
-        return FetchResult(spec, error=f"cannot read file {path}: {exc.strerror or exc}")
+        # The path is the operator's own configuration; the public error does not repeat it.
+        return FetchResult(spec, error=f"cannot read file: {exc.strerror or type(exc).__name__}")
 
 
 async def _get_once(
@@ -81,17 +91,17 @@ async def _get_once(
             return FetchResult(
                 spec,
                 status_code=response.status_code,
-                error=f"HTTP {response.status_code} {response.reason_phrase}".strip(),
+                error=f"HTTP {response.status_code}",
             )
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise FeedTooLarge(f"body is {int(declared):,} bytes, over the {max_bytes:,}-byte cap")
+            raise FeedTooLarge(f"too large: over the {max_bytes:,}-byte cap")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_raw():
             size += len(chunk)
             if size > max_bytes:
-                raise FeedTooLarge(f"body exceeds the {max_bytes:,}-byte cap")
+                raise FeedTooLarge(f"too large: over the {max_bytes:,}-byte cap")
             chunks.append(chunk)
         body = b"".join(chunks)
         encoding = response.headers.get("content-encoding", "").lower()
@@ -117,24 +127,33 @@ def _decompress(body: bytes, encoding: str, max_bytes: int) -> bytes:
     decoder = zlib.decompressobj(wbits)
     out = decoder.decompress(body, max_bytes + 1)
     if len(out) > max_bytes or decoder.unconsumed_tail:
-        raise FeedTooLarge(f"decompressed body exceeds the {max_bytes:,}-byte cap")
+        raise FeedTooLarge(f"too large: decompressed over the {max_bytes:,}-byte cap")
     return out
 
 
 def _describe(exc: BaseException, timeout: float) -> str:
+    """A short class of failure: what an operator needs, nothing a prober could use to
+    map a network (no addresses, ports, resolver or TLS library text)."""
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"timed out after {timeout:g} s"
     if isinstance(exc, httpx.TooManyRedirects):
         return f"too many redirects (more than {MAX_REDIRECTS}; a redirect loop?)"
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"refused a non-HTTP URL or redirect: {exc}"
+        return "refused a non-HTTP URL or redirect"
+    if isinstance(exc, AddressRefused):
+        return REFUSED
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {exc}"
+        return "cannot connect"
     if isinstance(exc, FeedTooLarge):
         return str(exc)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "invalid HTTP response"
     if isinstance(exc, httpx.HTTPError):
-        return f"{type(exc).__name__}: {exc}"
-    return f"unexpected {type(exc).__name__}: {exc}"
+        return "fetch failed"
+    return "fetch failed (unexpected error)"
+
+
+REFUSED = "refused: not a public address"
 
 
 async def fetch_one(
@@ -144,6 +163,8 @@ async def fetch_one(
     if spec.is_local:
         result = await asyncio.to_thread(_read_local, spec, options.max_bytes)
         return _timed(result, started)
+    if not (options.allow_private or spec.allow_private) and refusal(_host(spec.url)):
+        return _timed(FetchResult(spec, error=REFUSED), started)
     headers = {}
     if validators.etag:
         headers["If-None-Match"] = validators.etag
@@ -158,7 +179,7 @@ async def fetch_one(
         except (TimeoutError, httpx.TimeoutException, httpx.TransportError) as exc:
             result = FetchResult(spec, error=_describe(exc, options.timeout))
             retryable = not isinstance(exc, httpx.UnsupportedProtocol | httpx.TooManyRedirects)
-        except (FeedTooLarge, httpx.HTTPError) as exc:
+        except (FeedTooLarge, AddressRefused, httpx.HTTPError) as exc:
             result = FetchResult(spec, error=_describe(exc, options.timeout))
             retryable = False
         if result.ok or not retryable or attempt >= options.retries:
@@ -172,7 +193,41 @@ def _timed(result: FetchResult, started: float) -> FetchResult:
     return replace(result, seconds=round(time.monotonic() - started, 3))
 
 
-def make_client(options: FetchOptions) -> httpx.AsyncClient:
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return ""
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport on a connection pool whose every connection, redirects
+    included, goes through :class:`GuardedBackend`."""
+
+    def __init__(self, limits: httpx.Limits, allowed: tuple[str, int] | None = None) -> None:
+        super().__init__(limits=limits)
+        # httpx offers no parameter for the network backend; the pool it built is
+        # replaced by the same pool on the guarded backend.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(allowed=allowed),
+        )
+
+
+def make_client(options: FetchOptions, allowed_url: str | None = None) -> httpx.AsyncClient:
+    """Unless ``options.allow_private``, the client connects to public addresses only
+    (checked after DNS resolution, for the first request and every redirect), and to the
+    host and port of ``allowed_url`` (an explicitly local feed)."""
+    limits = httpx.Limits(
+        max_connections=options.concurrency, max_keepalive_connections=options.concurrency
+    )
+    allowed = None
+    if allowed_url:
+        parsed = httpx.URL(allowed_url)
+        allowed = (parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80))
     return httpx.AsyncClient(
         headers={
             "User-Agent": options.user_agent,
@@ -184,9 +239,8 @@ def make_client(options: FetchOptions) -> httpx.AsyncClient:
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(options.timeout),
-        limits=httpx.Limits(
-            max_connections=options.concurrency, max_keepalive_connections=options.concurrency
-        ),
+        limits=limits,
+        transport=None if options.allow_private else GuardedTransport(limits, allowed),
     )
 
 
@@ -200,11 +254,21 @@ async def fetch_each(
     semaphore = asyncio.Semaphore(options.concurrency)
     own_client = client is None
     http = client or make_client(options)
+    # Each explicitly local feed gets a pool of its own: a connection it opened to its
+    # private host must never be reused by another feed's redirect to that host.
+    local_clients: dict[str, httpx.AsyncClient] = {}
+
+    def client_for(spec: FeedSpec) -> httpx.AsyncClient:
+        if not spec.allow_private or options.allow_private or not own_client:
+            return http
+        if spec.url not in local_clients:
+            local_clients[spec.url] = make_client(options, allowed_url=spec.url)
+        return local_clients[spec.url]
 
     async def bounded(spec: FeedSpec, validators: Validators) -> FetchResult:
         async with semaphore:
             try:
-                return await fetch_one(http, spec, validators, options)
+                return await fetch_one(client_for(spec), spec, validators, options)
             except Exception as exc:  # a bug in one feed's handling must not sink the run
                 return FetchResult(spec, error=_describe(exc, options.timeout))
 
@@ -217,6 +281,8 @@ async def fetch_each(
             task.cancel()
         if own_client:
             await http.aclose()
+        for local in local_clients.values():
+            await local.aclose()
 
 
 async def fetch_all(

@@ -20,6 +20,7 @@ from nba_tracker.ingest.parse import FeedParseError, parse_feed
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
+from nba_tracker.store import faults
 from nba_tracker.store.engine import transaction
 from nba_tracker.store.models import DataVersion, ScrapeRun, Source
 from nba_tracker.store.reference import dialect_insert
@@ -80,6 +81,7 @@ def fetch_options(settings: Settings) -> FetchOptions:
         concurrency=settings.fetch_concurrency,
         retries=settings.fetch_retries,
         user_agent=settings.user_agent,
+        allow_private=settings.fetch_allow_private,
     )
 
 
@@ -192,8 +194,9 @@ class Collector:
             feed = parse_feed(result.body or b"", now, self.settings.max_items_per_feed)
         except FeedParseError as exc:
             return self._fail(state, outcome, str(exc))
-        except Exception as exc:  # feedparser on a pathological body; never sink the run
-            return self._fail(state, outcome, f"cannot parse feed: {type(exc).__name__}: {exc}")
+        except Exception:  # feedparser on a pathological body; never sink the run
+            log.warning("Feed parser failed", feed=state.spec.name, exc_info=True)
+            return self._fail(state, outcome, "cannot parse feed")
         analyzed = [AnalyzedItem(item, analyze(item.title, item.summary)) for item in feed.items]
         outcome.fetched = len(feed.items)
         outcome.skipped = feed.skipped
@@ -209,7 +212,11 @@ class Collector:
                 "Feed write failed; nothing of it was stored", feed=state.spec.name, exc_info=True
             )
             outcome.fetched = 0
-            return self._fail(state, outcome, f"database write failed: {type(exc).__name__}: {exc}")
+            # The source's error is public: its class only; the detail is in the log above.
+            fault = faults.classify(exc)
+            faults.note(fault)
+            return self._fail(state, outcome, f"database write failed: {fault.reason}")
+        faults.note(None)
         outcome.new = written.new
         outcome.duplicate = written.duplicate
         outcome.seconds = round(outcome.seconds + (datetime.now(UTC) - now).total_seconds(), 3)

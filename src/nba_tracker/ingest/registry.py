@@ -9,6 +9,11 @@ enabled = false          # keep the default list but switch this one off
 [[feeds]]
 name = "My local file"
 url = "/srv/feeds/team.xml"   # a path or file:// URL works offline
+
+[[feeds]]
+name = "Intranet wire"
+url = "http://10.0.3.7/wire.xml"
+private = true           # only feeds marked so may be on loopback/private addresses
 ```
 A file that sets ``replace_defaults = true`` at the top replaces the list instead of
 amending it.
@@ -29,6 +34,9 @@ class FeedSpec:
     name: str
     url: str
     enabled: bool = True
+    # The feed lives on a loopback or private address on purpose (``private = true`` in
+    # the feeds file); every other feed is fetched from public addresses only.
+    allow_private: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -96,5 +104,8 @@ def load_feeds(path: Path | None = None) -> list[FeedSpec]:
         scheme = urlparse(url).scheme.lower()
         if not is_local_location(url) and scheme not in {"http", "https"}:
             raise ConfigurationError(f"{path}: feed {name!r}: only http(s) URLs and files are read")
-        feeds[name] = FeedSpec(name, url.strip(), enabled)
+        private = entry.get("private", False)
+        if not isinstance(private, bool):
+            raise ConfigurationError(f"{path}: feed {name!r}: private must be true or false")
+        feeds[name] = FeedSpec(name, url.strip(), enabled, allow_private=private)
     return list(feeds.values())
