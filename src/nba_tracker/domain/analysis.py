@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from nba_tracker.domain._fold import fold
-from nba_tracker.domain.classify import Category, Status, classify
+from nba_tracker.domain.classify import Category, RuleSignals, Status, rule_signals
+from nba_tracker.domain.features import features, mask
+from nba_tracker.domain.model import Model, load_model
 from nba_tracker.domain.picks import Pick, find_picks
 from nba_tracker.domain.players import PlayerMention, find_unknown_players, player_spans
 from nba_tracker.domain.teams import team_spans
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["Analysis", "Prepared", "analyze", "analyze_with", "prepare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +23,17 @@ class Analysis:
     teams: tuple[str, ...]
     players: tuple[PlayerMention, ...]
     picks: tuple[Pick, ...]
+    # The phrase that decided each label ("have officially acquired" -> official), so a
+    # reader can see why the badge says what it says.
+    category_evidence: str = ""
+    status_evidence: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "category": str(self.category),
             "status": str(self.status) if self.status else None,
+            "category_evidence": self.category_evidence,
+            "status_evidence": self.status_evidence,
             "teams": list(self.teams),
             "players": [p.name for p in self.players],
             "picks": [p.to_json_dict() for p in self.picks],
@@ -64,15 +72,111 @@ def _picks(title: str, summary: str) -> tuple[Pick, ...]:
     return (*extra, *detailed)
 
 
-def analyze(title: str, summary: str) -> Analysis:
-    """Category, status, teams, players and picks of one article (plain-text inputs)."""
-    category, status = classify(title, summary)
+def _readable(feature: str | None) -> str:
+    """A model feature as words: "t:have officially" -> "have officially"."""
+    if not feature:
+        return ""
+    words = feature.split(":", 1)[1].replace("<s>", "").split()
+    return " ".join(f"[{w}]" if w in ("team", "player", "reporter") else w for w in words)
+
+
+def _judge(
+    model: Model | None, signals: RuleSignals, feats: set[str]
+) -> tuple[Category, Status | None, str, str]:
+    """Category, status and the evidence of each: the model decides where one is shipped,
+    the rules otherwise; evidence is the rules' phrase for the label when they saw one,
+    else the model's strongest word."""
+    if model is None:
+        category, status = signals.category, signals.status
+    else:
+        probs = model.category.probabilities(feats)
+        category = Category(max(probs, key=lambda c: probs[c]))
+        status = None
+        if category is not Category.OTHER:
+            sprobs = model.status.probabilities(feats)
+            # "official" is the costliest badge to get wrong: it needs the model's
+            # confidence and an announcement the rules can point at.
+            if sprobs.get(
+                Status.OFFICIAL, 0.0
+            ) >= model.official_threshold and signals.status_reason in (
+                "announced",
+                "unsourced_act",
+            ):
+                status = Status.OFFICIAL
+            else:
+                status = (
+                    Status.REPORTED
+                    if sprobs.get(Status.REPORTED, 0.0) >= sprobs.get(Status.RUMOR, 0.0)
+                    else Status.RUMOR
+                )
+    if category is Category.OTHER:
+        status = None
+    cat_evidence = signals.category_evidence.get(
+        "other" if category is Category.OTHER else str(category), ""
+    )
+    if not cat_evidence and model is not None:
+        cat_evidence = _readable(model.category.strongest(feats, str(category)))
+    status_evidence = ""
+    if status is not None:
+        status_evidence = signals.status_evidence.get(str(status), "")
+        if not status_evidence and model is not None:
+            status_evidence = _readable(model.status.strongest(feats, str(status)))
+        if not status_evidence and status is Status.OFFICIAL:
+            status_evidence = "a completed move stated without a source"
+    return category, status, cat_evidence, status_evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One article read once: what the rules see, the model's features, and the name
+    mentions the linker found. Training reads articles through this too, so the model is
+    fitted on exactly the features it meets in production."""
+
+    text: str
+    signals: RuleSignals
+    features: set[str]
+    players: list[tuple[int, int, PlayerMention]]
+    teams: tuple[str, ...]
+
+
+def prepare(title: str, summary: str) -> Prepared:
+    signals = rule_signals(title, summary)
     text = f"{title}\n{summary}" if summary else title
     folded = fold(text)
     found = player_spans(folded)
     # A player's name is not a team mention: "P.J. Washington", "Orlando Robinson".
-    team_text = _blank(folded, [(s, e) for s, e, _ in found])
-    teams = tuple(dict.fromkeys(abbr for _, _, abbr in team_spans(team_text)))
+    team_found = team_spans(_blank(folded, [(s, e) for s, e, _ in found]))
+    masked = mask(
+        folded,
+        [(s, e, "PLAYER") for s, e, _ in found] + [(s, e, "TEAM") for s, e, _ in team_found],
+    )
+    headline, _, body = masked.partition("\n")
+    return Prepared(
+        text=text,
+        signals=signals,
+        features=features(headline, body, signals),
+        players=found,
+        teams=tuple(dict.fromkeys(abbr for _, _, abbr in team_found)),
+    )
+
+
+def analyze(title: str, summary: str) -> Analysis:
+    """Category, status, teams, players and picks of one article (plain-text inputs)."""
+    return analyze_with(load_model(), title, summary)
+
+
+def analyze_with(model: Model | None, title: str, summary: str) -> Analysis:
+    """``analyze`` with a given model (training and evaluation pass their own), or with
+    the rules alone when ``model`` is None."""
+    prepared = prepare(title, summary)
+    signals, feats, found, teams, text = (
+        prepared.signals,
+        prepared.features,
+        prepared.players,
+        prepared.teams,
+        prepared.text,
+    )
+    category, status, cat_evidence, status_evidence = _judge(model, signals, feats)
     players: dict[str, PlayerMention] = {}
     for _, _, mention in found:
         players.setdefault(mention.name, mention)
@@ -81,4 +185,12 @@ def analyze(title: str, summary: str) -> Analysis:
             if not team_spans(fold(mention.name)):
                 players.setdefault(mention.name, mention)
     picks = _picks(title, summary) if category is Category.TRADE else ()
-    return Analysis(category, status, teams, tuple(players.values()), picks)
+    return Analysis(
+        category,
+        status,
+        teams,
+        tuple(players.values()),
+        picks,
+        cat_evidence,
+        status_evidence,
+    )

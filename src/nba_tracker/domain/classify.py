@@ -10,11 +10,12 @@ rules follow are written down in tests/data/README.md.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nba_tracker.domain._phrases import CueTable, Phrases
 
-__all__ = ["Category", "Status", "classify", "normalize_category"]
+__all__ = ["Category", "RuleSignals", "Status", "classify", "normalize_category", "rule_signals"]
 
 
 class Category(StrEnum):
@@ -375,23 +376,123 @@ def _category(title: str, summary: str) -> Category:
     return best
 
 
-def _status(title: str, summary: str) -> Status:
+@dataclass(slots=True)
+class RuleSignals:
+    """What the hand-written rules see in one article: their own verdicts, the cue scores
+    behind them, and the phrase that decided each (the evidence shown to readers). The
+    learned model reads these as features beside the words."""
+
+    category: Category
+    status: Status
+    status_reason: str
+    scores: dict[str, float] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    category_evidence: dict[str, str] = field(default_factory=dict)
+    status_evidence: dict[str, str] = field(default_factory=dict)
+
+
+def _first(pattern: Phrases | re.Pattern[str], text: str, modal: bool = False) -> str:
+    """The first foreground match of ``pattern`` in ``text``, or ""."""
+    for m in pattern.finditer(text):
+        if _in_background(text, m.start()):
+            continue
+        if modal and _MODAL_BEFORE.search(text, max(0, m.start() - 25), m.start()):
+            continue
+        return m.group(0)
+    return ""
+
+
+def _status_with_reason(
+    title: str, summary: str
+) -> tuple[Status, str, dict[str, bool], dict[str, str]]:
     headline = _strip_quotes(title)
     text = f"{headline}. {summary}"
-    headline_rumor = "?" in headline or _foreground(_RUMOR, headline)
-    headline_agreed = _foreground(_AGREED, headline, modal=True)
-    announced = any(p.search(text) for p in _OFFICIAL) and not _NOT_YET_OFFICIAL.search(text)
-    if announced and not headline_agreed and not headline_rumor:
-        return Status.OFFICIAL
-    if headline_rumor and not headline_agreed:
-        return Status.RUMOR
-    if headline_agreed or _foreground(_AGREED, summary, modal=True):
-        return Status.REPORTED
-    if _foreground(_RUMOR, summary):
-        return Status.RUMOR
-    if _ATTRIBUTION.search(text):
-        return Status.REPORTED
-    return Status.OFFICIAL
+    evidence: dict[str, str] = {}
+    # The longest announcement phrase is the most telling evidence ("have officially
+    # acquired" over "officially").
+    official_hit = max(
+        (m.group(0) for p in _OFFICIAL for m in [p.search(text)] if m), key=len, default=""
+    )
+    not_yet = _NOT_YET_OFFICIAL.search(text)
+    headline_rumor_phrase = "?" if "?" in headline else _first(_RUMOR, headline)
+    headline_agreed_phrase = _first(_AGREED, headline, modal=True)
+    summary_agreed_phrase = _first(_AGREED, summary, modal=True)
+    summary_rumor_phrase = _first(_RUMOR, summary)
+    attribution = _ATTRIBUTION.search(text)
+    flags = {
+        "official_cue": bool(official_hit),
+        "not_yet_official": bool(not_yet),
+        "headline_rumor": bool(headline_rumor_phrase),
+        "headline_agreed": bool(headline_agreed_phrase),
+        "summary_agreed": bool(summary_agreed_phrase),
+        "summary_rumor": bool(summary_rumor_phrase),
+        "attribution": bool(attribution),
+        "quoted_headline": headline != title,
+    }
+    if official_hit:
+        evidence["official"] = official_hit
+    if headline_rumor_phrase or summary_rumor_phrase:
+        evidence["rumor"] = headline_rumor_phrase or summary_rumor_phrase
+    if headline_agreed_phrase or summary_agreed_phrase or attribution:
+        evidence["reported"] = (
+            headline_agreed_phrase
+            or summary_agreed_phrase
+            or (attribution.group(0) if attribution else "")
+        )
+    announced = bool(official_hit) and not not_yet
+    if announced and not headline_agreed_phrase and not headline_rumor_phrase:
+        return Status.OFFICIAL, "announced", flags, evidence
+    if headline_rumor_phrase and not headline_agreed_phrase:
+        return Status.RUMOR, "headline_rumor", flags, evidence
+    if headline_agreed_phrase or summary_agreed_phrase:
+        return Status.REPORTED, "agreed", flags, evidence
+    if summary_rumor_phrase:
+        return Status.RUMOR, "summary_rumor", flags, evidence
+    if attribution:
+        return Status.REPORTED, "attributed", flags, evidence
+    # A completed act stated with no source: headline style of a team's own release.
+    return Status.OFFICIAL, "unsourced_act", flags, evidence
+
+
+def _status(title: str, summary: str) -> Status:
+    return _status_with_reason(title, summary)[0]
+
+
+def rule_signals(title: str, summary: str) -> RuleSignals:
+    """Everything the rules conclude about one article, with their evidence."""
+    headline = _strip_quotes(title)
+    in_headline = _scores(headline, _HEADLINE_WEIGHT)
+    in_summary = _scores(summary, 1.0)
+    category = _category(title, summary)
+    status, reason, flags, status_evidence = _status_with_reason(title, summary)
+    scores = {
+        key: in_headline.get(key, 0.0) + in_summary.get(key, 0.0)
+        for key in (*(str(c) for c in _CUES), _OTHER)
+    }
+    flags["role_near"] = _ROLE_NEAR.search(headline) is not None
+    flags["interest"] = _foreground(_INTEREST, headline)
+    return RuleSignals(
+        category=category,
+        status=status,
+        status_reason=reason,
+        scores=scores,
+        flags=flags,
+        category_evidence=_category_evidence(headline, summary),
+        status_evidence=status_evidence,
+    )
+
+
+def _category_evidence(headline: str, summary: str) -> dict[str, str]:
+    """The strongest positive cue phrase of each category (headline first)."""
+    best: dict[str, tuple[float, str]] = {}
+    for text, weight in ((headline, _HEADLINE_WEIGHT), (summary, 1.0)):
+        for key, w, m in _TABLE.matches(text):
+            if w <= 0:
+                continue
+            score = w * weight
+            if key not in best or score > best[key][0]:
+                best[key] = (score, m.group(0))
+    return {key: phrase for key, (_, phrase) in best.items()}
 
 
 def classify(title: str, summary: str) -> tuple[Category, Status | None]:

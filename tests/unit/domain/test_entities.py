@@ -120,6 +120,8 @@ def test_analysis_json_shape() -> None:
     assert result.to_json_dict() == {
         "category": "Trade",
         "status": "reported",
+        "category_evidence": "trade",
+        "status_evidence": "is trading",
         "teams": ["MEM", "GSW"],
         "players": ["Will Richard"],
         "picks": [{"year": 2032, "round": 2, "original_team": "GSW"}],

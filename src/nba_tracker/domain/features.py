@@ -1,0 +1,88 @@
+"""The features the learned classifier reads: words of the headline and of the body, with
+names masked, beside the rules' own signals.
+
+Names are masked (every team becomes ``TEAM``, every player ``PLAYER``, the reporter who
+opens a HoopsHype line ``REPORTER``) so the model learns how journalists write about a
+move, not which players happened to move in the labelled months. Body text is cut to
+its opening words: the news is in the lede, and long discussion posts would otherwise
+drown it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nba_tracker.domain.classify import RuleSignals
+
+__all__ = ["BODY_TOKENS", "features", "mask", "tokens"]
+
+BODY_TOKENS = 60
+_TOKEN = re.compile(r"[a-z]+|\d+|[?\"]")
+# "Shams Charania: The Bucks …", "[Wojnarowski] …": who is speaking, not what happened.
+_SPEAKER = re.compile(r"^\s*(?:\[[^\]]{2,40}\]|[A-Z][\w.'’ -]{1,40}:)\s*")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"'})
+
+
+def mask(folded: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """``folded`` with each (start, end, placeholder) span replaced by its placeholder."""
+    if not spans:
+        return folded
+    out, last = [], 0
+    for start, end, placeholder in sorted(spans):
+        if start < last:
+            continue
+        out.append(folded[last:start])
+        out.append(f" {placeholder} ")
+        last = end
+    out.append(folded[last:])
+    return "".join(out)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; the placeholders survive as ``team``/``player``/``reporter``."""
+    return _TOKEN.findall(text.translate(_QUOTES).lower())
+
+
+def strip_speaker(text: str) -> tuple[str, bool]:
+    m = _SPEAKER.match(text)
+    if m is None:
+        return text, False
+    return " REPORTER " + text[m.end() :], True
+
+
+def _ngrams(prefix: str, toks: list[str], out: set[str]) -> None:
+    for i, tok in enumerate(toks):
+        out.add(f"{prefix}{tok}")
+        if i:
+            out.add(f"{prefix}{toks[i - 1]} {tok}")
+
+
+def features(headline: str, body: str, signals: RuleSignals) -> set[str]:
+    """Binary features of one article. ``headline``/``body`` are folded and masked."""
+    out: set[str] = set()
+    headline, _ = strip_speaker(headline)
+    body, spoken = strip_speaker(body)
+    head_toks = tokens(headline)
+    body_toks = tokens(body)[:BODY_TOKENS]
+    _ngrams("t:", ["<s>", *head_toks], out)
+    _ngrams("b:", ["<s>", *body_toks], out)
+    if not body_toks:
+        out.add("r:no_body")
+    if spoken:
+        out.add("r:spoken")
+    out.add(f"r:cat={signals.category}")
+    out.add(f"r:status={signals.status}")
+    out.add(f"r:reason={signals.status_reason}")
+    for key, score in signals.scores.items():
+        if score > 0:
+            # Coarse bins keep the model linear in the rules' confidence.
+            out.add(f"r:{key}>0")
+            if score >= 2:
+                out.add(f"r:{key}>=2")
+            if score >= 6:
+                out.add(f"r:{key}>=6")
+    for flag, on in signals.flags.items():
+        if on:
+            out.add(f"r:{flag}")
+    return out

@@ -1,0 +1,110 @@
+"""The learned half of the classifier: two linear models (category; status of a
+transaction) over the features of ``domain.features``, trained offline by ``make train``
+and shipped as ``data/model.json``.
+
+Scoring is a sum of weights per class and a softmax, in plain Python: a few hundred
+dictionary look-ups per article, no numerical library at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["LinearModel", "Model", "load_model"]
+
+MODEL_FILE = "model.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        return cls(
+            classes=tuple(data["classes"]),
+            bias=tuple(float(b) for b in data["bias"]),
+            weights={k: tuple(float(w) for w in v) for k, v in data["weights"].items()},
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "classes": list(self.classes),
+            "bias": [round(b, 5) for b in self.bias],
+            "weights": {k: [round(w, 5) for w in v] for k, v in sorted(self.weights.items())},
+        }
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        totals = list(self.bias)
+        n = len(totals)
+        for feature in features:
+            row = self.weights.get(feature)
+            if row is not None:
+                for i in range(n):
+                    totals[i] += row[i]
+        top = max(totals)
+        exps = [math.exp(t - top) for t in totals]
+        norm = sum(exps)
+        return {c: e / norm for c, e in zip(self.classes, exps, strict=True)}
+
+    def strongest(self, features: Iterable[str], cls: str) -> str | None:
+        """The present word feature that pushes hardest towards ``cls`` against the
+        runner-up classes: the model's own evidence."""
+        i = self.classes.index(cls)
+        best, best_margin = None, 0.0
+        for feature in features:
+            if feature.startswith("r:"):
+                continue
+            row = self.weights.get(feature)
+            if row is None:
+                continue
+            margin = row[i] - max(w for j, w in enumerate(row) if j != i)
+            if margin > best_margin:
+                best, best_margin = feature, margin
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    category: LinearModel
+    status: LinearModel
+    # The least probability of "official" that earns the badge; below it the item is
+    # "reported" or "rumor". Chosen in training for precision, the costliest error.
+    official_threshold: float
+    meta: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Model:
+        return cls(
+            category=LinearModel.from_json(data["category"]),
+            status=LinearModel.from_json(data["status"]),
+            official_threshold=float(data["official_threshold"]),
+            meta=dict(data.get("meta", {})),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meta": self.meta,
+            "official_threshold": round(self.official_threshold, 4),
+            "category": self.category.to_json(),
+            "status": self.status.to_json(),
+        }
+
+
+@cache
+def load_model() -> Model | None:
+    """The shipped model, or None when the package carries none (the rules then decide
+    alone)."""
+    try:
+        text = resources.files("nba_tracker.domain").joinpath("data", MODEL_FILE).read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    return Model.from_json(json.loads(text))

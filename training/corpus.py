@@ -1,0 +1,124 @@
+"""The labelled development corpus: real outlet items read from ``../shared/corpus`` and
+our labels from ``tests/data/labels``, joined by guid.
+
+The item text is third-party and never enters the repository: it is read from the
+shared folder at the moment it is needed, through the product's own feed parser, so the
+text scored is exactly the text the tracker would see in production.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nba_tracker.ingest.parse import parse_feed
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "data" / "labels"
+CORPUS = Path(os.environ.get("NBA_TRACKER_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+# The corpus file prefix names the outlet and the snapshot it came from.
+_SOURCES = (
+    ("hoopshype-rumors_RoundSalmon4", "hoopshype-rss"),
+    ("hoopshype-rumors-archive", "hoopshype-archive"),
+    ("warriors-team-news", "warriors"),
+    ("reddit-rnba_cobkenney", "rnba-2019"),
+    ("reddit-rnba-links", "rnba-2020-links"),
+)
+SOURCES = tuple(name for _, name in _SOURCES)
+CATEGORIES = ("Trade", "Signing", "Extension", "Waiver", "Draft", "Other")
+STATUSES = ("rumor", "reported", "official")
+# One row in four, chosen by its guid, is frozen: scored by `make eval`, never read when
+# rules are written or a model is fitted, so its figures are a measurement.
+TEST_BUCKETS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    guid: str
+    source: str
+    title: str
+    summary: str
+    category: str
+    status: str | None
+    teams: frozenset[str]
+    players: frozenset[str]
+    confidence: str
+
+    @property
+    def frozen_test(self) -> bool:
+        return is_frozen_test(self.guid)
+
+
+def is_frozen_test(guid: str) -> bool:
+    digest = hashlib.sha256(guid.encode("utf-8")).digest()
+    return digest[0] % TEST_BUCKETS == 0
+
+
+def source_of(filename: str) -> str:
+    for prefix, name in _SOURCES:
+        if filename.startswith(prefix):
+            return name
+    raise ValueError(f"unknown corpus file {filename}")
+
+
+def available() -> bool:
+    return CORPUS.is_dir() and any(CORPUS.glob("*.xml"))
+
+
+def corpus_items(corpus: Path = CORPUS) -> dict[str, tuple[str, str, str]]:
+    """guid → (source, title, summary) for every corpus item, as the tracker parses it."""
+    items: dict[str, tuple[str, str, str]] = {}
+    fetched = datetime(2026, 12, 1, tzinfo=UTC)
+    for path in sorted(corpus.glob("*.xml")):
+        source = source_of(path.name)
+        for item in parse_feed(path.read_bytes(), fetched, max_items=10_000).items:
+            if item.guid:
+                items[item.guid] = (source, item.title, item.summary)
+    return items
+
+
+def label_files(folder: Path = LABELS) -> list[Path]:
+    return sorted(folder.glob("*.jsonl"))
+
+
+def read_labels(paths: Iterable[Path]) -> dict[str, dict]:
+    """Labels by guid; where two labellers labelled one item, the first file wins (the
+    overlap exists to measure agreement, see ``bench/eval_understanding.py``)."""
+    labels: dict[str, dict] = {}
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    labels.setdefault(row["guid"], row)
+    return labels
+
+
+def load_rows(corpus: Path = CORPUS, labels: Path = LABELS) -> list[Row]:
+    items = corpus_items(corpus)
+    rows = []
+    for guid, label in read_labels(label_files(labels)).items():
+        if guid not in items:
+            continue
+        source, title, summary = items[guid]
+        rows.append(
+            Row(
+                guid=guid,
+                source=source,
+                title=title,
+                summary=summary,
+                category=label["category"],
+                status=label["status"],
+                teams=frozenset(label["teams"]),
+                players=frozenset(label["players"]),
+                confidence=label.get("confidence", "high"),
+            )
+        )
+    rows.sort(key=lambda r: r.guid)
+    return rows

@@ -1,0 +1,101 @@
+"""`make train`: fit the shipped model on the development rows (never the frozen test
+rows) and write ``src/nba_tracker/domain/data/model.json``.
+
+Regularisation strengths and the "official" threshold are chosen by k-fold
+cross-validation inside the development rows. Deterministic: the same labels give the
+same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from nba_tracker.domain.analysis import _judge  # noqa: E402
+from training import corpus  # noqa: E402
+from training.learn import featurize, fit, folds  # noqa: E402
+
+OUT = ROOT / "src" / "nba_tracker" / "domain" / "data" / "model.json"
+K = 5
+GRID = (0.3, 1.0, 3.0)
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+# The precision "official" must keep on the held-out folds.
+OFFICIAL_PRECISION = 0.99
+
+
+def cross_validate(rows, feats, c_cat, c_status, k=K):
+    """Out-of-fold (category, status probabilities, rules' reason) per row."""
+    fold_of = folds(rows, k)
+    out = [None] * len(rows)
+    for f in range(k):
+        train = [i for i, n in enumerate(fold_of) if n != f]
+        model = fit([rows[i] for i in train], [feats[i] for i in train], c_cat, c_status)
+        for i, n in enumerate(fold_of):
+            if n == f:
+                fs, reason = feats[i]
+                probs = model.category.probabilities(fs)
+                out[i] = (max(probs, key=probs.get), model.status.probabilities(fs), reason)
+    return out
+
+
+def choose(rows, feats):
+    best = None
+    for c_cat in GRID:
+        for c_status in GRID:
+            oof = cross_validate(rows, feats, c_cat, c_status)
+            cat_acc = sum(o[0] == r.category for o, r in zip(oof, rows)) / len(rows)
+            tx = [(o, r) for o, r in zip(oof, rows) if r.status]
+            st_acc = sum(
+                max(("rumor", "reported"), key=lambda s: o[1][s]) == r.status
+                or (r.status == "official" and o[1]["official"] > 0.5)
+                for o, r in tx
+            ) / max(1, len(tx))
+            score = cat_acc + st_acc
+            print(f"C_category={c_cat} C_status={c_status}: category {cat_acc:.4f} status {st_acc:.4f}")
+            if best is None or score > best[0]:
+                best = (score, c_cat, c_status, oof)
+    _, c_cat, c_status, oof = best
+    threshold = THRESHOLDS[-1]
+    for t in THRESHOLDS:
+        chosen = [
+            r for o, r in zip(oof, rows)
+            if o[0] != "Other" and o[1]["official"] >= t and o[2] in ("announced", "unsourced_act")
+        ]
+        precision = sum(r.status == "official" for r in chosen) / len(chosen) if chosen else 1.0
+        print(f"official threshold {t}: {len(chosen)} badges, precision {precision:.4f}")
+        if precision >= OFFICIAL_PRECISION:
+            threshold = t
+            break
+    return c_cat, c_status, threshold
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    if not corpus.available():
+        print(f"no corpus at {corpus.CORPUS}: training needs ../shared/corpus", file=sys.stderr)
+        return 2
+    rows = [r for r in corpus.load_rows() if not r.frozen_test]
+    print(f"{len(rows)} development rows (frozen test rows excluded)")
+    feats = featurize(rows)
+    c_cat, c_status, threshold = choose(rows, feats)
+    model = fit(rows, feats, c_cat, c_status, threshold)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")) + "\n")
+    print(
+        f"wrote {args.out.relative_to(ROOT)}: {len(model.category.weights)} category and "
+        f"{len(model.status.weights)} status features, official threshold {threshold}, "
+        f"{args.out.stat().st_size // 1024} KB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
