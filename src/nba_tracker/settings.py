@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     log_level: str = "INFO"
     cache_ttl_seconds: float = 300.0
+    # Browser pages on other origins that may call the API: "*" (any, never with
+    # credentials) or a comma-separated list such as "http://localhost:8080". See api/cors.py.
+    cors_origins: str = "*"
+    cors_allow_credentials: bool = False
 
     # Database guards: a lock or a stuck statement never makes a request or a
     # collection wait forever.

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from nba_tracker.api import atom, health, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
+from nba_tracker.api.cors import Cors, CorsPolicy
 from nba_tracker.api.graphql.schema import graphql_router
 from nba_tracker.api.middleware import BodyLimit, ReadCache, RequestLog
 from nba_tracker.api.services import Services
@@ -53,6 +54,7 @@ def create_app(
     ``startup_feeds``: collected once before serving (the ``--demo`` sample feeds)."""
     cache = ResponseCache()
     limiter = FailedAuthLimiter()
+    cors_policy = CorsPolicy.from_settings(settings)  # a bad origin list fails here, at start
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,6 +98,9 @@ def create_app(
     app.include_router(graphql_router(), prefix="/graphql")
     for router in (health.router, metrics.router, atom.router, web.router):
         app.include_router(router)
+    # The original tracker answered GraphQL at the root and its clients still post there;
+    # GET / stays the page (the web router above matches it first).
+    app.include_router(graphql_router(path="/", ide=False))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(TrackerError)
@@ -103,9 +108,11 @@ def create_app(
         """HTTP's one handler for the tracker's errors (GraphQL has its own)."""
         return JSONResponse({"error": exc.message}, status_code=http_status(exc))
 
-    # Outermost first: log everything, refuse oversized bodies, limit failed auth, cache.
+    # Outermost first: log everything, CORS (so refusals below stay readable to the
+    # page that asked), refuse oversized bodies, limit failed auth, cache.
     app.add_middleware(ReadCache, cache=cache)
     app.add_middleware(AuthRateLimit, limiter=limiter)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
+    app.add_middleware(Cors, policy=cors_policy)
     app.add_middleware(RequestLog)
     return app

@@ -14,6 +14,7 @@ from collections import OrderedDict, deque
 
 from pydantic import SecretStr
 
+from nba_tracker.api.graphql import PATHS as GRAPHQL_PATHS
 from nba_tracker.api.middleware import (
     ASGIApp,
     Receive,
@@ -91,7 +92,7 @@ class AuthRateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
-            and scope["path"] == "/graphql"
+            and scope["path"] in GRAPHQL_PATHS
             and scope["method"] == "POST"
             and self.limiter.blocked(client_address(scope))
         ):

@@ -13,6 +13,7 @@ from typing import Any
 
 from nba_tracker.api import metrics
 from nba_tracker.api.cache import CachedResponse, ResponseCache
+from nba_tracker.api.graphql import PATHS as GRAPHQL_PATHS
 from nba_tracker.observability import get_logger
 
 Scope = MutableMapping[str, Any]
@@ -194,7 +195,7 @@ class ReadCache:
                 b"",
                 headers.get(b"accept", b"")[:64].decode("latin-1"),
             )
-        if method == "POST" and path == "/graphql":
+        if method == "POST" and path in GRAPHQL_PATHS:
             request = graphql_request(scope.get("state", {}).get("body", b""))
             query = request.get("query") if request else None
             if request is None or not isinstance(query, str) or is_mutation(query):

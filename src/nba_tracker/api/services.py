@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.api import metrics
 from nba_tracker.api.cache import ResponseCache
-from nba_tracker.api.graphql.types import ScrapeResult, TranslateResult
+from nba_tracker.api.graphql.types import ScrapeResult, TranslationResult
 from nba_tracker.ingest.lock import CollectionInProgress, LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
@@ -68,14 +68,18 @@ class Services:
             errors=errors,
         )
 
-    async def translate(self, limit: int) -> TranslateResult:
+    async def translate(self, limit: int) -> TranslationResult:
         report = await anyio.to_thread.run_sync(
             lambda: translation.translate_pending(self.factory, self.translator, limit)
         )
         if report.translated:
             await self.refresh_version()
-        return TranslateResult(
-            translated_count=report.translated, failed_count=report.failed, skipped=report.skipped
+        return TranslationResult(
+            translated_count=report.translated,
+            error_count=report.failed,
+            errors=report.errors,
+            failed_count=report.failed,
+            skipped=report.skipped,
         )
 
     async def refresh_version(self) -> None:

@@ -6,7 +6,7 @@ but the Japanese text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -26,6 +26,8 @@ class TranslationReport:
     translated: int = 0
     failed: int = 0
     skipped: bool = False
+    # "<article uid>: <reason>" for each failure, as the API reports them.
+    errors: list[str] = field(default_factory=list)
 
 
 def translate_pending(
@@ -40,7 +42,7 @@ def translate_pending(
         size = min(batch, limit - report.translated - report.failed)
         with factory() as session:
             rows = session.execute(
-                select(Article.id, Article.title, Article.summary)
+                select(Article.id, Article.uid, Article.title, Article.summary)
                 .where(Article.translation_status == "pending", Article.id.not_in(done or {0}))
                 .order_by(Article.published_at.desc(), Article.id.desc())
                 .limit(size)
@@ -48,7 +50,7 @@ def translate_pending(
         if not rows:
             break
         results: list[_Result] = []
-        for article_id, title, summary in rows:
+        for article_id, uid, title, summary in rows:
             done.add(article_id)
             try:
                 results.append(
@@ -56,6 +58,7 @@ def translate_pending(
                 )
             except TranslationError as exc:
                 results.append((article_id, None, None, str(exc)[:1000]))
+                report.errors.append(f"{uid}: {str(exc)[:200]}")
         _save(factory, results)
         report.translated += sum(1 for r in results if r[3] is None)
         report.failed += sum(1 for r in results if r[3] is not None)

@@ -23,7 +23,7 @@ class Mutation:
         permission_classes=[BearerToken],
         description="Translate pending articles into Japanese (at most `limit`).",
     )
-    async def translate_pending_news(self, info: Info, limit: int = 100) -> t.TranslateResult:
+    async def translate_pending_news(self, info: Info, limit: int = 100) -> t.TranslationResult:
         if not 1 <= limit <= 1000:
             raise InvalidInput("limit must be between 1 and 1000")
         return await info.context.services.translate(limit)

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from nba_tracker.api.deps import run_db
+from nba_tracker.api.graphql import legacy
 from nba_tracker.api.graphql import types as t
 from nba_tracker.errors import InvalidInput
 from nba_tracker.store import queries as q
 
 T = TypeVar("T")
-LEGACY_LIMIT = 50
 
 
 async def _db(info: Info, work: Callable[[Session], T]) -> T:
@@ -26,26 +26,40 @@ async def _db(info: Info, work: Callable[[Session], T]) -> T:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Newest news (the original tracker's field).")
-    async def trade_news(self, info: Info, limit: int = LEGACY_LIMIT) -> list[t.TradeNews]:
+    @strawberry.field(description="The newest news (the original tracker's field: 100).")
+    async def trade_news(self, info: Info, limit: int = legacy.NEWEST) -> list[legacy.TradeNews]:
         items = await _db(info, lambda s: q.latest(s, limit))
-        return [t.TradeNews.of(a) for a in items]
+        return [legacy.TradeNews.of(a) for a in items]
 
     @strawberry.field(
-        description="Newest news of a category: Trade, Signing, Extension, Waiver, Draft, Other."
+        description="Every item of a category, newest first (`limit` to stop earlier). The "
+        "original's Trade / Signing / Other: Signing includes Extension; Other includes "
+        "Waiver and Draft. An unknown category is an empty list, as it was."
     )
     async def trade_news_by_category(
-        self, info: Info, category: str, limit: int = LEGACY_LIMIT
-    ) -> list[t.TradeNews]:
-        items = await _db(info, lambda s: q.latest(s, limit, q.NewsFilter(category=category)))
-        return [t.TradeNews.of(a) for a in items]
+        self, info: Info, category: str, limit: int | None = None
+    ) -> list[legacy.TradeNews]:
+        if limit is not None and limit < 1:
+            raise InvalidInput("limit must be at least 1")
+        filters = [q.NewsFilter(category=str(c)) for c in legacy.categories_for(category)]
+        items = await _db(info, lambda s: legacy.merged(s, filters, limit))
+        return [legacy.TradeNews.of(a) for a in items]
 
-    @strawberry.field(description="Newest news from one source (its name).")
+    @strawberry.field(
+        description="The newest news of one source, its name in any case: the original's "
+        "ESPN, RealGM, HoopsHype, or any feed's own name."
+    )
     async def trade_news_by_source(
-        self, info: Info, source: str, limit: int = LEGACY_LIMIT
-    ) -> list[t.TradeNews]:
-        items = await _db(info, lambda s: q.latest(s, limit, q.NewsFilter(source=source)))
-        return [t.TradeNews.of(a) for a in items]
+        self, info: Info, source: str, limit: int = legacy.NEWEST
+    ) -> list[legacy.TradeNews]:
+        if limit < 1:
+            raise InvalidInput("limit must be at least 1")
+
+        def work(s: Session) -> list[q.ArticleView]:
+            names = legacy.sources_for(source, q.source_names(s))
+            return legacy.merged(s, [q.NewsFilter(source=n) for n in names], limit)
+
+        return [legacy.TradeNews.of(a) for a in await _db(info, work)]
 
     @strawberry.field(
         description="News, newest first, filtered and cursor-paginated (first ≤ 100)."

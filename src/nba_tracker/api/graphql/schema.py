@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from nba_tracker.api.graphql.context import get_context
 from nba_tracker.api.graphql.errors import RenderErrors, should_mask
+from nba_tracker.api.graphql.ide import TrackerGraphQLRouter
 from nba_tracker.api.graphql.mutations import Mutation
 from nba_tracker.api.graphql.queries import Query
 from nba_tracker.observability import get_logger
@@ -62,5 +63,8 @@ schema = TrackerSchema(
 )
 
 
-def graphql_router() -> GraphQLRouter:
-    return GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql")
+def graphql_router(path: str = "", ide: bool = True) -> GraphQLRouter:
+    """``ide``: a browser's GET opens GraphiQL (served offline, see ``ide``)."""
+    return TrackerGraphQLRouter(
+        schema, path=path, context_getter=get_context, graphql_ide="graphiql" if ide else None
+    )

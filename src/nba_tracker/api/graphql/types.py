@@ -41,8 +41,11 @@ class Pick:
     original_team: str | None
 
 
-@strawberry.type(description="A news item. The first ten fields keep the original tracker's shape.")
-class TradeNews:
+@strawberry.type(
+    description="A news item as the tracker understands it: six categories, the feed's own "
+    "name, the translation's own status. (The original tracker's shape is `TradeNews`.)"
+)
+class Article:
     id: strawberry.ID
     title: str
     description: str
@@ -62,7 +65,7 @@ class TradeNews:
     picks: list[Pick]
 
     @classmethod
-    def of(cls, a: q.ArticleView) -> TradeNews:
+    def of(cls, a: q.ArticleView) -> Article:
         return cls(
             id=strawberry.ID(a.uid),
             title=a.title,
@@ -96,7 +99,7 @@ class PageInfo:
 @strawberry.type
 class NewsEdge:
     cursor: str
-    node: TradeNews
+    node: Article
 
 
 @strawberry.type
@@ -108,7 +111,7 @@ class NewsConnection:
     def of(cls, page: q.NewsPage) -> NewsConnection:
         return cls(
             edges=[
-                NewsEdge(cursor=q.encode_cursor(a.published_at, a.id), node=TradeNews.of(a))
+                NewsEdge(cursor=q.encode_cursor(a.published_at, a.id), node=Article.of(a))
                 for a in page.items
             ],
             page_info=PageInfo(end_cursor=page.end_cursor, has_next_page=page.has_next),
@@ -144,7 +147,7 @@ class Story:
     teams: list[str]
     players: list[str]
     sources: list[str]
-    articles: list[TradeNews]
+    articles: list[Article]
 
     @classmethod
     def of(cls, s: q.StoryView) -> Story:
@@ -159,7 +162,7 @@ class Story:
             teams=s.teams,
             players=s.players,
             sources=s.sources,
-            articles=[TradeNews.of(a) for a in s.articles],
+            articles=[Article.of(a) for a in s.articles],
         )
 
 
@@ -218,8 +221,13 @@ class ScrapeResult:
     errors: list[str]
 
 
-@strawberry.type
-class TranslateResult:
+@strawberry.type(
+    description="What one translation run did. `errorCount` and `errors` are the original "
+    "tracker's names; `failedCount` is the same count."
+)
+class TranslationResult:
     translated_count: int
+    error_count: int
+    errors: list[str]
     failed_count: int
     skipped: bool
