@@ -117,3 +117,36 @@ def name_key(name: str) -> str:
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     cleaned = _KEY_DROP.sub("", ascii_only.replace("-", " ").lower())
     return _WS.sub(" ", cleaned).strip()
+
+
+# Query parameters whose values are credentials: api_key, token, sig, X-Amz-Signature …
+_SECRET_PARAM = re.compile(
+    r"(key|token|secret|passw|pwd|auth|sig|session|credential|ticket|code)", re.IGNORECASE
+)
+
+
+def public_location(location: str) -> str:
+    """A feed's location as anyone may see it: no user or password, secret-looking query
+    values replaced by ``REDACTED``, and a local file shown by its name only."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(location.strip())
+    if parts.scheme.lower() not in {"http", "https"}:
+        name = location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        return f"file:{name}" if name else "file"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if "@" not in parts.netloc and not any(_SECRET_PARAM.search(k) for k, _ in pairs):
+        return location
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    query = urlencode(
+        [(k, "REDACTED" if _SECRET_PARAM.search(k) else v) for k, v in pairs],
+        safe="+",
+    )
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, query, ""))

@@ -26,7 +26,9 @@ import httpx
 from nba_tracker.errors import FeedTooLarge
 from nba_tracker.ingest.address_guard import AddressRefused, GuardedBackend, refusal
 from nba_tracker.ingest.registry import FeedSpec
+from nba_tracker.observability import get_logger
 
+log = get_logger(__name__)
 RETRY_STATUS = frozenset({500, 502, 503, 504, 429})
 MAX_REDIRECTS = 5
 
@@ -163,7 +165,9 @@ async def fetch_one(
     if spec.is_local:
         result = await asyncio.to_thread(_read_local, spec, options.max_bytes)
         return _timed(result, started)
-    if not (options.allow_private or spec.allow_private) and refusal(_host(spec.url)):
+    reason = None if options.allow_private or spec.allow_private else refusal(_host(spec.url))
+    if reason:
+        log.warning("Fetch refused", feed=spec.name, detail=reason)
         return _timed(FetchResult(spec, error=REFUSED), started)
     headers = {}
     if validators.etag:
@@ -179,7 +183,12 @@ async def fetch_one(
         except (TimeoutError, httpx.TimeoutException, httpx.TransportError) as exc:
             result = FetchResult(spec, error=_describe(exc, options.timeout))
             retryable = not isinstance(exc, httpx.UnsupportedProtocol | httpx.TooManyRedirects)
-        except (FeedTooLarge, AddressRefused, httpx.HTTPError) as exc:
+        except AddressRefused as exc:
+            # The detail (which address, after which lookup) is for the operator's log only.
+            log.warning("Fetch refused", feed=spec.name, detail=str(exc))
+            result = FetchResult(spec, error=_describe(exc, options.timeout))
+            retryable = False
+        except (FeedTooLarge, httpx.HTTPError) as exc:
             result = FetchResult(spec, error=_describe(exc, options.timeout))
             retryable = False
         if result.ok or not retryable or attempt >= options.retries:

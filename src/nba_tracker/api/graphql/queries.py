@@ -12,6 +12,7 @@ from strawberry.types import Info
 from nba_tracker.api.deps import run_db
 from nba_tracker.api.graphql import legacy
 from nba_tracker.api.graphql import types as t
+from nba_tracker.domain.text import public_location
 from nba_tracker.errors import InvalidInput
 from nba_tracker.store import queries as q
 
@@ -124,7 +125,7 @@ class Query:
         return [
             t.SourceHealth(
                 name=r.name,
-                url=r.url,
+                url=public_location(r.url),  # never a feed's credentials or local path
                 enabled=r.enabled,
                 last_success_at=r.last_success_at,
                 last_error=r.last_error,
