@@ -29,6 +29,7 @@ db-upgrade: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench airflow infra/scripts
 	$(BIN)/ruff format --check src tests bench airflow infra/scripts
+	$(BIN)/lint-imports  # the layers of docs/architecture.md (contracts in pyproject.toml)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

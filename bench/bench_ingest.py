@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nba_tracker.domain.analysis import analyze  # noqa: E402
+from nba_tracker.domain.news import AnalyzedItem  # noqa: E402
 from nba_tracker.ingest.fetch import Validators, fetch_all  # noqa: E402
 from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.parse import parse_feed  # noqa: E402
@@ -31,7 +32,7 @@ from nba_tracker.settings import Settings  # noqa: E402
 from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction  # noqa: E402
 from nba_tracker.store.migrate import prepare_database  # noqa: E402
 from nba_tracker.store.models import Source  # noqa: E402
-from nba_tracker.store.writer import AnalyzedItem, store_items  # noqa: E402
+from nba_tracker.store.writer import store_items  # noqa: E402
 from tests.support.feed_server import FeedServer, Route  # noqa: E402
 from tests.support.feeds import realistic_items, rss  # noqa: E402
 
@@ -136,7 +137,7 @@ def bench_insert(pg_admin_url: str | None) -> dict[str, float]:
         for batch in items:
             with transaction(factory) as session:
                 source = session.query(Source).filter_by(name="bulk").one()
-                stored += store_items(session, source, batch, now).new
+                stored += store_items(session, source.id, source.name, batch, now).new
         seconds = time.perf_counter() - start
         engine.dispose()
     assert stored == 10_000, stored

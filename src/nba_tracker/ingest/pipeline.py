@@ -1,5 +1,8 @@
 """One collection run: sync sources, fetch every enabled feed concurrently, parse,
-understand, and write each feed in its own transaction while the others keep going."""
+understand, and write each feed in its own transaction while the others keep going.
+
+This module orchestrates only: every write is a function of the store.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +11,38 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
-
 from nba_tracker.domain.analysis import analyze
+from nba_tracker.domain.news import AnalyzedItem
+from nba_tracker.errors import FeedParseError
 from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
 from nba_tracker.ingest.lock import LockMode, collection_lock
-from nba_tracker.ingest.parse import FeedParseError, parse_feed
+from nba_tracker.ingest.parse import parse_feed
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
+from nba_tracker.store import collection as store
 from nba_tracker.store import faults
-from nba_tracker.store.engine import transaction
-from nba_tracker.store.models import DataVersion, ScrapeRun, Source
-from nba_tracker.store.reference import dialect_insert
-from nba_tracker.store.writer import AnalyzedItem, store_items
+from nba_tracker.store.collection import KnownSource, RunStatus
+from nba_tracker.store.engine import SessionFactory, engine_of, transaction
+from nba_tracker.store.writer import store_items
 
 log = get_logger(__name__)
+
+
+class FeedStatus(StrEnum):
+    OK = "ok"  # answered with a feed (its items may all be known already)
+    NOT_MODIFIED = "not_modified"  # answered 304 to the conditional GET
+    FAILED = "failed"  # unreachable, refused, unreadable, or its write failed
 
 
 @dataclass
 class FeedOutcome:
     name: str
     url: str
-    status: str  # ok | not_modified | failed
+    status: FeedStatus
     fetched: int = 0
     new: int = 0
     duplicate: int = 0
@@ -49,7 +58,6 @@ class CollectionReport:
     started_at: datetime
     finished_at: datetime | None = None
     feeds: list[FeedOutcome] = field(default_factory=list)
-    new_article_ids: list[int] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -57,12 +65,18 @@ class CollectionReport:
             "fetched": sum(f.fetched for f in self.feeds),
             "new": sum(f.new for f in self.feeds),
             "duplicate": sum(f.duplicate for f in self.feeds),
-            "failed": sum(1 for f in self.feeds if f.status == "failed"),
+            "failed": sum(1 for f in self.feeds if f.status is FeedStatus.FAILED),
         }
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.feeds) and all(f.status == "failed" for f in self.feeds)
+        return bool(self.feeds) and all(f.status is FeedStatus.FAILED for f in self.feeds)
+
+    @property
+    def status(self) -> RunStatus:
+        if self.all_failed:
+            return RunStatus.FAILED
+        return RunStatus.PARTIAL if self.totals["failed"] else RunStatus.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,51 +102,15 @@ def fetch_options(settings: Settings) -> FetchOptions:
 @dataclass(frozen=True)
 class _SourceState:
     spec: FeedSpec
-    source_id: int
-    validators: Validators
+    source: KnownSource
 
-
-def _sync_sources(session: Session, specs: Sequence[FeedSpec]) -> list[_SourceState]:
-    """Make sure each configured feed has a source row; keep what the database says about
-    enabled state (an operator may have switched one off) and the conditional-GET validators."""
-    if specs:
-        stmt = dialect_insert(session, Source).values(
-            [
-                {
-                    "name": s.name,
-                    "url": s.url,
-                    "enabled": s.enabled,
-                    "created_at": datetime.now(UTC),
-                }
-                for s in specs
-            ]
-        )
-        session.execute(
-            stmt.on_conflict_do_update(index_elements=["name"], set_={"url": stmt.excluded.url})
-        )
-    rows = {
-        s.name: s
-        for s in session.scalars(select(Source).where(Source.name.in_([s.name for s in specs])))
-    }
-    states = []
-    for spec in specs:
-        row = rows[spec.name]
-        if not (spec.enabled and row.enabled):
-            continue
-        # A URL change makes old validators meaningless.
-        same_url = row.url == spec.url
-        states.append(
-            _SourceState(
-                spec,
-                row.id,
-                Validators(row.etag if same_url else None, row.last_modified if same_url else None),
-            )
-        )
-    return states
+    @property
+    def validators(self) -> Validators:
+        return Validators(self.source.etag, self.source.last_modified)
 
 
 class Collector:
-    def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
+    def __init__(self, settings: Settings, factory: SessionFactory) -> None:
         self.settings = settings
         self.factory = factory
 
@@ -142,9 +120,8 @@ class Collector:
         trigger: str = "cli",
         lock: LockMode = LockMode.WAIT,
     ) -> CollectionReport:
-        engine = self.factory.kw["bind"]
         specs = list(feeds) if feeds is not None else load_feeds(self.settings.feeds_file)
-        lock_cm = collection_lock(engine, lock)
+        lock_cm = collection_lock(engine_of(self.factory), lock)
         await asyncio.to_thread(lock_cm.__enter__)
         try:
             return await self._run_locked(specs, trigger)
@@ -174,20 +151,21 @@ class Collector:
         return report
 
     def _begin(self, specs: list[FeedSpec], trigger: str) -> tuple[list[_SourceState], int]:
+        by_name = {s.name: s for s in specs}
         with transaction(self.factory) as session:
-            states = _sync_sources(session, specs)
-            run = ScrapeRun(trigger=trigger, status="running", started_at=datetime.now(UTC))
-            session.add(run)
-            session.flush()
-            return states, run.id
+            known = store.sync_sources(session, specs)
+            run_id = store.begin_run(session, trigger, datetime.now(UTC))
+        return [_SourceState(by_name[k.name], k) for k in known], run_id
 
     def _process(self, state: _SourceState, result: FetchResult) -> FeedOutcome:
-        outcome = FeedOutcome(state.spec.name, state.spec.url, "ok", seconds=result.seconds)
+        outcome = FeedOutcome(
+            state.spec.name, state.spec.url, FeedStatus.OK, seconds=result.seconds
+        )
         now = datetime.now(UTC)
         if not result.ok:
             return self._fail(state, outcome, result.error or "unknown error")
         if result.not_modified:
-            outcome.status = "not_modified"
+            outcome.status = FeedStatus.NOT_MODIFIED
             self._record_health(state, None, result)
             return outcome
         try:
@@ -203,10 +181,10 @@ class Collector:
         outcome.warning = feed.warning
         try:
             with transaction(self.factory) as session:
-                source = session.get(Source, state.source_id)
-                assert source is not None
-                written = store_items(session, source, analyzed, now)
-                _mark_success(source, result, feed.warning, now)
+                written = store_items(session, state.source.id, state.spec.name, analyzed, now)
+                store.record_success(
+                    session, state.source.id, now, feed.warning, result.etag, result.last_modified
+                )
         except Exception as exc:
             log.error(
                 "Feed write failed; nothing of it was stored", feed=state.spec.name, exc_info=True
@@ -223,20 +201,12 @@ class Collector:
         return outcome
 
     def _fail(self, state: _SourceState, outcome: FeedOutcome, error: str) -> FeedOutcome:
-        outcome.status = "failed"
+        outcome.status = FeedStatus.FAILED
         outcome.error = error
         log.warning("Feed failed", feed=state.spec.name, error=error)
         try:
             with transaction(self.factory) as session:
-                session.execute(
-                    update(Source)
-                    .where(Source.id == state.source_id)
-                    .values(
-                        last_error=error[:2000],
-                        last_error_at=datetime.now(UTC),
-                        consecutive_failures=Source.consecutive_failures + 1,
-                    )
-                )
+                store.record_failure(session, state.source.id, error, datetime.now(UTC))
         except Exception:
             log.error("Cannot record feed failure", feed=state.spec.name, exc_info=True)
         return outcome
@@ -244,34 +214,32 @@ class Collector:
     def _record_health(self, state: _SourceState, warning: str | None, result: FetchResult) -> None:
         try:
             with transaction(self.factory) as session:
-                source = session.get(Source, state.source_id)
-                if source is not None:
-                    _mark_success(source, result, warning, datetime.now(UTC))
+                store.record_success(
+                    session,
+                    state.source.id,
+                    datetime.now(UTC),
+                    warning,
+                    result.etag,
+                    result.last_modified,
+                )
         except Exception:
             log.error("Cannot record feed health", feed=state.spec.name, exc_info=True)
 
     def _finish(self, report: CollectionReport) -> None:
         totals = report.totals
-        status = "failed" if report.all_failed else ("partial" if totals["failed"] else "ok")
         try:
             with transaction(self.factory) as session:
                 if report.run_id is not None:
-                    session.execute(
-                        update(ScrapeRun)
-                        .where(ScrapeRun.id == report.run_id)
-                        .values(
-                            finished_at=report.finished_at,
-                            status=status,
-                            feeds=[asdict(f) for f in report.feeds],
-                            **totals,
-                        )
+                    store.finish_run(
+                        session,
+                        report.run_id,
+                        report.finished_at,
+                        report.status,
+                        [asdict(f) for f in report.feeds],
+                        totals,
                     )
                 if totals["new"]:
-                    session.execute(
-                        update(DataVersion)
-                        .where(DataVersion.id == 1)
-                        .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
-                    )
+                    store.bump_data_version(session)
         except Exception:
             log.error("Cannot record the collection run", run_id=report.run_id, exc_info=True)
 
@@ -289,13 +257,3 @@ class Collector:
                 {"run_id": report.run_id, "message": "Collection metrics"},
             )
         )
-
-
-def _mark_success(source: Source, result: FetchResult, warning: str | None, now: datetime) -> None:
-    if result.etag or result.last_modified:
-        source.etag = result.etag
-        source.last_modified = result.last_modified
-    source.last_success_at = now
-    source.consecutive_failures = 0
-    source.last_error = warning
-    source.last_error_at = now if warning else source.last_error_at

@@ -38,10 +38,26 @@ def check_export_target(path: Path, force: bool) -> None:
         raise InvalidInput(f"directory {path.parent} does not exist")
 
 
+def db_secret_id(ctx: OpsContext) -> str:
+    """The database's master-user secret. Terraform lets RDS keep the password
+    (``manage_master_user_password``), and RDS names that secret itself (``rds!cluster-…``),
+    so without an ARN from ``--tf-outputs`` the cluster is asked which one it is; the
+    guide's name is the fallback for a cluster whose password is not RDS-managed."""
+    if ctx.names.db_secret.startswith("arn:"):
+        return ctx.names.db_secret
+    try:
+        clusters = ctx.client("rds").describe_db_clusters(DBClusterIdentifier=ctx.names.db_cluster)
+    except ClientError:
+        return ctx.names.db_secret
+    managed = (clusters["DBClusters"][0].get("MasterUserSecret") or {}).get("SecretArn")
+    return str(managed or ctx.names.db_secret)
+
+
 def _secret(ctx: OpsContext) -> dict[str, Any]:
     sm = ctx.client("secretsmanager")
-    described = sm.describe_secret(SecretId=ctx.names.db_secret)
-    value = sm.get_secret_value(SecretId=ctx.names.db_secret)
+    secret_id = db_secret_id(ctx)
+    described = sm.describe_secret(SecretId=secret_id)
+    value = sm.get_secret_value(SecretId=secret_id)
     secret: dict[str, Any] = {"name": described["Name"]}
     if "SecretString" in value:
         secret["secret_string"] = value["SecretString"]

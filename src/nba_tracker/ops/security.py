@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.ops.app_config import db_secret_id
 from nba_tracker.ops.core import OpsContext, OpsError
 from nba_tracker.ops.doctor import Finding
 
@@ -211,15 +212,14 @@ def audit(ctx: OpsContext) -> list[Finding]:
 
 def rotate_db_secret(ctx: OpsContext) -> dict[str, Any]:
     sm = ctx.client("secretsmanager")
+    secret_id = db_secret_id(ctx)
     try:
-        secret = sm.describe_secret(SecretId=ctx.names.db_secret)
+        secret = sm.describe_secret(SecretId=secret_id)
     except ClientError as exc:
-        raise OpsError(
-            f"secret {ctx.names.db_secret}: {exc.response.get('Error', {}).get('Code')}"
-        ) from None
+        raise OpsError(f"secret {secret_id}: {exc.response.get('Error', {}).get('Code')}") from None
     if not secret.get("RotationLambdaARN") and not secret.get("RotationEnabled"):
         raise OpsError(
-            f"{ctx.names.db_secret} has no rotation configured; nothing was rotated "
+            f"{secret['Name']} has no rotation configured; nothing was rotated "
             "(RDS-managed master secrets rotate on their own schedule)"
         )
     ctx.change("secretsmanager", "rotate_secret", SecretId=secret["ARN"])

@@ -23,10 +23,6 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(settings: Settings, url: str | None = None, **overrides: Any) -> Engine:
     raw = normalize_url(url or settings.database_url_plain)
     parsed = make_url(raw)
@@ -68,8 +64,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+# What the layers above hold to reach the database: they open sessions from it and hand
+# them to the store's functions, and never build a statement themselves.
+SessionFactory = sessionmaker[Session]
+
+
+def make_sessionmaker(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def engine_of(factory: SessionFactory) -> Engine:
+    """The engine a session factory was made for (the collection lock needs it)."""
+    bind = factory.kw["bind"]
+    assert isinstance(bind, Engine)
+    return bind
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -94,6 +95,14 @@ class Story(Base):
     articles: Mapped[list[Article]] = relationship(back_populates="story", lazy="raise")
 
 
+class TranslationStatus(StrEnum):
+    """``articles.translation_status``: every article waits for its Japanese text."""
+
+    PENDING = "pending"
+    TRANSLATED = "translated"
+    FAILED = "failed"  # ``translation_error`` says why; ``retry_failed`` queues it again
+
+
 class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
@@ -119,7 +128,9 @@ class Article(Base):
     )
     title_ja: Mapped[str | None] = mapped_column(Text)
     summary_ja: Mapped[str | None] = mapped_column(Text)
-    translation_status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    translation_status: Mapped[str] = mapped_column(
+        String(20), default=TranslationStatus.PENDING, index=True
+    )
     translation_error: Mapped[str | None] = mapped_column(Text)
     translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -151,6 +162,15 @@ class ArticlePlayer(Base):
     )
 
 
+class RunStatus(StrEnum):
+    """``scrape_runs.status``."""
+
+    RUNNING = "running"
+    OK = "ok"  # every feed answered
+    PARTIAL = "partial"  # some feeds failed, others delivered
+    FAILED = "failed"  # every feed failed
+
+
 class ScrapeRun(Base):
     __tablename__ = "scrape_runs"
 
@@ -158,7 +178,7 @@ class ScrapeRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     trigger: Mapped[str] = mapped_column(String(20), default="cli")
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING)
     fetched: Mapped[int] = mapped_column(Integer, default=0)
     new: Mapped[int] = mapped_column(Integer, default=0)
     duplicate: Mapped[int] = mapped_column(Integer, default=0)

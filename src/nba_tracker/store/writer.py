@@ -6,26 +6,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from nba_tracker.domain.analysis import Analysis
 from nba_tracker.domain.classify import Category, Status
-from nba_tracker.domain.stories import StoryCandidate, find_story, merge_status, story_window
+from nba_tracker.domain.news import AnalyzedItem
+from nba_tracker.domain.stories import StoryCandidate, story_window
+from nba_tracker.domain.story_plan import StoryPlan, StorySummary, plan_stories
 from nba_tracker.domain.text import name_key
-from nba_tracker.ingest.parse import ParsedItem
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
     ArticleTeam,
     Player,
-    Source,
     Story,
     Team,
+    TranslationStatus,
 )
 from nba_tracker.store.reference import dialect_insert
 
@@ -38,32 +38,30 @@ ARTICLE_PLAYERS = cast(Table, ArticlePlayer.__table__)
 
 
 @dataclass(frozen=True)
-class AnalyzedItem:
-    item: ParsedItem
-    analysis: Analysis
-
-
-@dataclass(frozen=True)
 class WriteResult:
     new: int
     duplicate: int
-    new_article_ids: tuple[int, ...] = ()
 
 
 def store_items(
-    session: Session, source: Source, items: Sequence[AnalyzedItem], fetched_at: datetime
+    session: Session,
+    source_id: int,
+    source_name: str,
+    items: Sequence[AnalyzedItem],
+    fetched_at: datetime,
 ) -> WriteResult:
+    """Store the new among ``items`` of one source, each in its story, with its links."""
     if not items:
         return WriteResult(0, 0)
     existing = _existing_uids_and_urls(session, items)
     fresh = [a for a in items if a.item.uid not in existing and a.item.url not in existing]
     inserted: dict[str, int] = {}
     if fresh:
-        plan = _plan_stories(session, fresh, source.name)
+        plan = plan_stories(fresh, source_name, lambda txs: _story_candidates(session, txs))
         story_ids = _create_stories(session, plan)
         rows = [
             _article_row(
-                a, source.id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, ""))
+                a, source_id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, ""))
             )
             for a in fresh
         ]
@@ -73,11 +71,7 @@ def store_items(
     if new_items:
         _link_teams(session, new_items, inserted)
         _link_players(session, new_items, inserted)
-    return WriteResult(
-        new=len(inserted),
-        duplicate=len(items) - len(inserted),
-        new_article_ids=tuple(inserted.values()),
-    )
+    return WriteResult(new=len(inserted), duplicate=len(items) - len(inserted))
 
 
 _ARTICLE_COLUMNS = (
@@ -157,7 +151,7 @@ def _article_row(
         "category": str(analysis.category),
         "status": str(analysis.status) if analysis.status else None,
         "assets": {"picks": picks} if picks else None,
-        "translation_status": "pending",
+        "translation_status": TranslationStatus.PENDING,
         "story_id": story_id,
     }
 
@@ -246,86 +240,7 @@ def _resolve_players(
     return result
 
 
-class _CandidateIndex:
-    """Stories indexed by (category, team) and (category, player): a story can only match
-    an article it shares one of those with, so each article is compared with those alone
-    instead of with every recent story."""
-
-    def __init__(self, stories: dict[int | str, StoryCandidate]) -> None:
-        self.stories: dict[int | str, StoryCandidate] = {}
-        self._by_entity: dict[tuple[str, str], set[int | str]] = {}
-        for story in stories.values():
-            self.put(story)
-
-    @staticmethod
-    def _entities(story: StoryCandidate) -> list[tuple[str, str]]:
-        category = str(story.category)
-        return [(category, f"t:{t}") for t in story.teams] + [
-            (category, f"p:{p}") for p in story.players
-        ]
-
-    def put(self, story: StoryCandidate) -> None:
-        self.stories[story.key] = story
-        for entity in self._entities(story):
-            self._by_entity.setdefault(entity, set()).add(story.key)
-
-    def related(self, article: StoryCandidate) -> list[StoryCandidate]:
-        keys: set[int | str] = set()
-        for entity in self._entities(article):
-            keys |= self._by_entity.get(entity, set())
-        return [self.stories[k] for k in keys]
-
-
-@dataclass
-class _StoryPlan:
-    """Which story each new transaction article belongs to, decided before any write:
-    ``assignment`` maps article uid → an existing story id or a key of ``new``."""
-
-    assignment: dict[str, int | str] = field(default_factory=dict)
-    new: dict[str, dict[str, Any]] = field(default_factory=dict)
-    members: dict[int | str, list[AnalyzedItem]] = field(default_factory=dict)
-
-
-def _plan_stories(session: Session, items: Sequence[AnalyzedItem], source_name: str) -> _StoryPlan:
-    """Each transaction article joins the story it reports, or starts one; matching is
-    done in memory against the recent stories that share a team or player."""
-    plan = _StoryPlan()
-    transactions = sorted(
-        (a for a in items if str(a.analysis.category) != "Other"), key=lambda x: x.item.published_at
-    )
-    if not transactions:
-        return plan
-    candidates = _CandidateIndex(_story_candidates(session, transactions))
-    for a in transactions:
-        analysis = a.analysis
-        mine = StoryCandidate(
-            key=a.item.uid,
-            category=analysis.category,
-            status=analysis.status,
-            teams=frozenset(analysis.teams),
-            players=frozenset(m.name for m in analysis.players),
-            published_at=a.item.published_at,
-            title=a.item.title,
-            source=source_name,
-        )
-        match = find_story(mine, candidates.related(mine))
-        key: int | str
-        if match is None:
-            new_key = f"new:{len(plan.new)}"
-            plan.new[new_key] = _story_row(a)
-            key = new_key
-            candidates.put(replace(mine, key=key))
-        else:
-            key = match if isinstance(match, str) else int(match)
-            if isinstance(match, str):
-                _extend_row(plan.new[match], a)
-            candidates.put(_grow(candidates.stories[key], mine))
-        plan.assignment[a.item.uid] = key
-        plan.members.setdefault(key, []).append(a)
-    return plan
-
-
-def _create_stories(session: Session, plan: _StoryPlan) -> dict[int | str, int]:
+def _create_stories(session: Session, plan: StoryPlan) -> dict[int | str, int]:
     ids: dict[int | str, int] = {}
     for key in {k for k in plan.assignment.values() if isinstance(k, int)}:
         ids[key] = key
@@ -336,7 +251,7 @@ def _create_stories(session: Session, plan: _StoryPlan) -> dict[int | str, int]:
             session.connection()
             .execute(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [plan.new[k] for k in keys],
+                [_story_row(plan.new[k]) for k in keys],
             )
             .scalars()
             .all()
@@ -346,7 +261,7 @@ def _create_stories(session: Session, plan: _StoryPlan) -> dict[int | str, int]:
 
 
 def _settle_stories(
-    session: Session, plan: _StoryPlan, story_ids: dict[int | str, int], inserted: dict[str, int]
+    session: Session, plan: StoryPlan, story_ids: dict[int | str, int], inserted: dict[str, int]
 ) -> None:
     """Count only the articles that were really inserted (a concurrent run may have stored
     some first): grow existing stories, fix or drop new ones."""
@@ -359,9 +274,7 @@ def _settle_stories(
                     story_table.delete().where(story_table.c.id == story_ids[key])
                 )
             elif len(stored) != len(members):
-                row = _story_row(stored[0])
-                for a in stored[1:]:
-                    _extend_row(row, a)
+                row = _story_row(StorySummary.of_all(stored))
                 session.connection().execute(
                     update(story_table).where(story_table.c.id == story_ids[key]).values(**row)
                 )
@@ -369,60 +282,37 @@ def _settle_stories(
     if not existing:
         return
     for story in session.scalars(select(Story).where(Story.id.in_(existing)).with_for_update()):
-        row = _story_fields(story)
+        summary = _summary_of(story)
         for a in existing[story.id]:
             if a.item.uid in inserted:
-                _extend_row(row, a)
-        for field_name, value in row.items():
+                summary.extend(a)
+        for field_name, value in _story_row(summary).items():
             setattr(story, field_name, value)
 
 
-def _story_row(a: AnalyzedItem) -> dict[str, Any]:
-    status = a.analysis.status
+def _story_row(summary: StorySummary) -> dict[str, Any]:
     return {
-        "category": str(a.analysis.category),
-        "status": str(status) if status else None,
-        "headline": a.item.title,
-        "first_reported_at": a.item.published_at,
-        "last_reported_at": a.item.published_at,
-        "article_count": 1,
-        "teams": sorted(set(a.analysis.teams)),
-        "players": sorted({m.name for m in a.analysis.players}),
+        "category": str(summary.category),
+        "status": str(summary.status) if summary.status else None,
+        "headline": summary.headline,
+        "first_reported_at": summary.first_reported_at,
+        "last_reported_at": summary.last_reported_at,
+        "article_count": summary.article_count,
+        "teams": summary.teams,
+        "players": summary.players,
     }
 
 
-def _story_fields(story: Story) -> dict[str, Any]:
-    return {
-        "status": story.status,
-        "headline": story.headline,
-        "first_reported_at": story.first_reported_at,
-        "last_reported_at": story.last_reported_at,
-        "article_count": story.article_count,
-        "teams": list(story.teams or []),
-        "players": list(story.players or []),
-    }
-
-
-def _extend_row(row: dict[str, Any], a: AnalyzedItem) -> None:
-    """A later ``official`` supersedes ``reported`` supersedes ``rumor``; the earliest
-    report gives the story its headline."""
-    merged = merge_status(_status(row["status"]), a.analysis.status)
-    row["status"] = str(merged) if merged else None
-    row["article_count"] += 1
-    if a.item.published_at < row["first_reported_at"]:
-        row["first_reported_at"] = a.item.published_at
-        row["headline"] = a.item.title
-    row["last_reported_at"] = max(row["last_reported_at"], a.item.published_at)
-    row["teams"] = sorted(set(row["teams"]) | set(a.analysis.teams))
-    row["players"] = sorted(set(row["players"]) | {m.name for m in a.analysis.players})
-
-
-def _grow(story: StoryCandidate, article: StoryCandidate) -> StoryCandidate:
-    return replace(
-        story,
-        teams=story.teams | article.teams,
-        players=story.players | article.players,
-        status=merge_status(story.status, article.status),
+def _summary_of(story: Story) -> StorySummary:
+    return StorySummary(
+        category=_category(story.category),
+        status=_status(story.status),
+        headline=story.headline,
+        first_reported_at=story.first_reported_at,
+        last_reported_at=story.last_reported_at,
+        article_count=story.article_count,
+        teams=list(story.teams or []),
+        players=list(story.players or []),
     )
 
 
@@ -432,7 +322,7 @@ def _status(value: str | None) -> Status | None:
 
 def _story_candidates(
     session: Session, transactions: Sequence[AnalyzedItem]
-) -> dict[int | str, StoryCandidate]:
+) -> list[StoryCandidate]:
     """Stories of the new articles' categories reported within the matching window of
     them: one indexed read of the stories table, teams and players included."""
     since, until = story_window(a.item.published_at for a in transactions)
@@ -452,8 +342,8 @@ def _story_candidates(
             Story.category.in_(categories),
         )
     ).all()
-    return {
-        int(r.id): StoryCandidate(
+    return [
+        StoryCandidate(
             key=int(r.id),
             category=_category(r.category),
             status=_status(r.status),
@@ -464,7 +354,7 @@ def _story_candidates(
             source="",
         )
         for r in rows
-    }
+    ]
 
 
 def _category(value: str) -> Category:

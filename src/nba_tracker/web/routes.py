@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.orm import Session
 
 from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session, run_db
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.store import queries
+from nba_tracker.store.engine import Session
 from nba_tracker.store.queries import NewsFilter, QueryError
 from nba_tracker.web import templates_env
 

@@ -66,13 +66,15 @@ module "storage" {
 module "network" {
   source = "../../modules/network"
 
-  name                = local.name
-  cidr                = "10.0.0.0/16"
-  azs                 = var.azs
-  single_nat_gateway  = false
-  flow_log_bucket_arn = module.storage.bucket_arn
-  flow_log_prefix     = module.storage.prefixes.flow_logs
-  tags                = local.tags
+  name                 = local.name
+  cidr                 = "10.0.0.0/16"
+  azs                  = var.azs
+  single_nat_gateway   = false
+  flow_log_bucket_arn  = module.storage.bucket_arn
+  flow_log_prefix      = module.storage.prefixes.flow_logs
+  flow_log_destination = var.flow_log_destination
+  flow_log_kms_key_arn = module.kms.key_arn
+  tags                 = local.tags
 }
 
 ################################################################################
@@ -162,6 +164,7 @@ module "mwaa" {
   requirements_path     = "${local.repo}/airflow/requirements.txt"
   plugins_zip_path      = var.mwaa_plugins_zip_path
   access_logs_bucket    = module.storage.bucket_id
+  access_logging        = var.enable_s3_access_logging
   access_logs_prefix    = module.storage.prefixes.s3_access
 
   # The maintenance DAG: archive old log events, drop untagged images, prune snapshots.

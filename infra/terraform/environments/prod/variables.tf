@@ -90,3 +90,17 @@ variable "enable_config" {
   default     = true
   nullable    = false
 }
+
+variable "flow_log_destination" {
+  description = "VPC flow logs to the logs bucket (\"s3\") or to a log group (\"cloud-watch-logs\", searchable with Logs Insights)"
+  type        = string
+  default     = "s3"
+  nullable    = false
+}
+
+variable "enable_s3_access_logging" {
+  description = "S3 server access logs of the MWAA bucket into the logs bucket (false where CloudTrail S3 data events already record the requests)"
+  type        = bool
+  default     = true
+  nullable    = false
+}

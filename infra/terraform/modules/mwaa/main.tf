@@ -62,6 +62,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_logging" "this" {
+  count = var.access_logging ? 1 : 0
+
   bucket        = aws_s3_bucket.this.id
   target_bucket = var.access_logs_bucket
   target_prefix = "${var.access_logs_prefix}/${var.bucket_name}/"

@@ -132,6 +132,13 @@ variable "additional_policy_statements" {
   nullable = false
 }
 
+variable "access_logging" {
+  description = "Log every request to the bucket (S3 server access logs into access_logs_bucket); false where CloudTrail data events already record them or the destination cannot take them"
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "access_logs_bucket" {
   description = "Bucket receiving the S3 server access logs of the source bucket"
   type        = string

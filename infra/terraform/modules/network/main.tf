@@ -12,6 +12,8 @@ locals {
 
   nat_count = var.single_nat_gateway ? 1 : local.az_count
 
+  flow_logs_to_group = var.flow_log_destination == "cloud-watch-logs"
+
   # Interface endpoints that keep image pulls, logs and secret reads off the NAT gateway.
   interface_endpoints = var.enable_interface_endpoints ? toset(["ecr.api", "ecr.dkr", "logs", "secretsmanager"]) : toset([])
 }
@@ -36,9 +38,58 @@ resource "aws_default_security_group" "this" {
 resource "aws_flow_log" "this" {
   vpc_id               = aws_vpc.this.id
   traffic_type         = "ALL"
-  log_destination_type = "s3"
-  log_destination      = "${var.flow_log_bucket_arn}/${var.flow_log_prefix}"
+  log_destination_type = var.flow_log_destination
+  log_destination      = local.flow_logs_to_group ? aws_cloudwatch_log_group.flow_logs[0].arn : "${var.flow_log_bucket_arn}/${var.flow_log_prefix}"
+  iam_role_arn         = local.flow_logs_to_group ? aws_iam_role.flow_logs[0].arn : null
   tags                 = var.tags
+}
+
+# flow_log_destination = "cloud-watch-logs": a log group (queryable with Logs Insights)
+# and the role the flow-log service writes to it with.
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  #checkov:skip=CKV_AWS_338:Flow logs are for investigating recent traffic; older events are exported to the logs bucket by the maintenance DAG
+  count = local.flow_logs_to_group ? 1 : 0
+
+  name              = "/aws/vpc/${var.name}/flow-logs"
+  retention_in_days = var.flow_log_retention_days
+  kms_key_id        = var.flow_log_kms_key_arn
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "flow_logs_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  count = local.flow_logs_to_group ? 1 : 0
+
+  name               = "${var.name}-flow-logs"
+  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "flow_logs" {
+  count = local.flow_logs_to_group ? 1 : 0
+
+  statement {
+    sid       = "WriteFlowLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.flow_logs[0].arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  count = local.flow_logs_to_group ? 1 : 0
+
+  name   = "write-flow-logs"
+  role   = aws_iam_role.flow_logs[0].id
+  policy = data.aws_iam_policy_document.flow_logs[0].json
 }
 
 ################################################################################

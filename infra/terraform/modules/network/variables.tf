@@ -42,6 +42,31 @@ variable "flow_log_bucket_arn" {
   nullable    = false
 }
 
+variable "flow_log_destination" {
+  description = "Where VPC flow logs go: \"s3\" (the logs bucket, kept under its lifecycle) or \"cloud-watch-logs\" (a log group of this module, searchable with Logs Insights)"
+  type        = string
+  default     = "s3"
+  nullable    = false
+
+  validation {
+    condition     = contains(["s3", "cloud-watch-logs"], var.flow_log_destination)
+    error_message = "flow_log_destination must be \"s3\" or \"cloud-watch-logs\"."
+  }
+}
+
+variable "flow_log_kms_key_arn" {
+  description = "KMS key encrypting the flow-log group (flow_log_destination = \"cloud-watch-logs\" only)"
+  type        = string
+  default     = null
+}
+
+variable "flow_log_retention_days" {
+  description = "Days the flow-log group keeps events (flow_log_destination = \"cloud-watch-logs\" only)"
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
 variable "flow_log_prefix" {
   description = "Key prefix of the flow logs in that bucket"
   type        = string
