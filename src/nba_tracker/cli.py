@@ -128,6 +128,7 @@ def parse(
 ) -> None:
     """Show what the tracker makes of a feed's items. Writes nothing."""
     from nba_tracker.domain.analysis import analyze
+    from nba_tracker.domain.times import utc_z
     from nba_tracker.ingest.fetch import Validators, fetch_all
     from nba_tracker.ingest.parse import parse_feed
     from nba_tracker.ingest.pipeline import fetch_options
@@ -148,7 +149,7 @@ def parse(
             "id": item.uid,
             "title": item.title,
             "link": item.url,
-            "published_at": item.published_at.isoformat().replace("+00:00", "Z"),
+            "published_at": utc_z(item.published_at),
             "published_estimated": item.published_estimated,
             "summary": item.summary,
             **analyze(item.title, item.summary).to_json_dict(),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from nba_tracker.api import xmlwriter
 from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
 from nba_tracker.domain.classify import normalize_category
+from nba_tracker.domain.times import utc_z
 from nba_tracker.store import queries
 from nba_tracker.store.queries import ArticleView, NewsFilter
 
@@ -33,9 +34,7 @@ def _tag(name: str) -> str:
 
 
 def _stamp(value: datetime) -> str:
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return utc_z(value, timespec="seconds")
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:

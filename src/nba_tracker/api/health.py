@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.api.deps import DB_ERRORS
+from nba_tracker.domain.times import utc_z
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,7 +22,7 @@ HEALTH_TIMEOUT = 1.5
 
 
 def _stamp() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    return utc_z(datetime.now(UTC))
 
 
 def _unhealthy(reason: str) -> JSONResponse:

@@ -23,7 +23,6 @@ from nba_tracker.store.models import (
     ArticleTeam,
     DataVersion,
     Player,
-    ScrapeRun,
     Source,
     Story,
     Team,
@@ -479,7 +478,3 @@ def updates_after(session: Session, after_id: int) -> tuple[int, int, int]:
     )
     newest = int(session.scalar(select(func.max(Article.id))) or 0)
     return count, newest, data_version(session)
-
-
-def last_run(session: Session) -> ScrapeRun | None:
-    return session.scalars(select(ScrapeRun).order_by(desc(ScrapeRun.id)).limit(1)).first()

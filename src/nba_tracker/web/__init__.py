@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from nba_tracker.domain.times import utc_z
+
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
@@ -51,9 +53,7 @@ def team_color(abbreviation: str) -> str:
 
 def iso(value: datetime) -> str:
     """UTC ISO 8601 for ``<time datetime>``; naive values (SQLite) are UTC already."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return utc_z(value, timespec="seconds")
 
 
 def absolute(value: datetime) -> str:
