@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# System packages the suite drives for real: PostgreSQL, Chromium, wrk. Installs them
+# System packages the suite drives for real: PostgreSQL, Chromium (with a CJK font), wrk. Installs them
 # with apt when running as root (CI); elsewhere says what is missing and carries on —
 # the tests that need a missing service skip with that reason (and fail on CI).
 set -uo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Japanese glyphs for the Japanese page's screenshots (otherwise they show as boxes).
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then

@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Sequence
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nba_tracker.api import atom, health, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
@@ -102,6 +104,13 @@ def create_app(
     # GET / stays the page (the web router above matches it first).
     app.include_router(graphql_router(path="/", ide=False))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        """A browser asking for a page that is not there gets one in its language."""
+        if exc.status_code == 404 and "text/html" in request.headers.get("accept", ""):
+            return web.not_found_page(request)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(TrackerError)
     async def tracker_error(_request: Request, exc: TrackerError) -> Response:

@@ -15,6 +15,7 @@ from nba_tracker.api import metrics
 from nba_tracker.api.cache import CachedResponse, ResponseCache
 from nba_tracker.api.graphql import PATHS as GRAPHQL_PATHS
 from nba_tracker.observability import get_logger
+from nba_tracker.web.i18n import scope_language
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -186,14 +187,17 @@ class ReadCache:
         method, path = scope["method"], scope["path"]
         if method == "GET" and _CACHEABLE_GET.match(path):
             headers = dict(scope.get("headers") or [])
-            # The page's language comes from the query string; the Accept header picks
-            # GraphiQL's HTML over JSON on /graphql, which is not cached anyway.
+            # A page's edition comes from ?lang=, the remembered choice or Accept-Language;
+            # the Accept header picks GraphiQL's HTML over JSON on /graphql (not cached).
+            query_string = scope.get("query_string", b"")
             return self.cache.key(
                 method,
                 path,
-                scope.get("query_string", b""),
+                query_string,
                 b"",
-                headers.get(b"accept", b"")[:64].decode("latin-1"),
+                headers.get(b"accept", b"")[:64].decode("latin-1")
+                + "|"
+                + scope_language(query_string, headers),
             )
         if method == "POST" and path in GRAPHQL_PATHS:
             request = graphql_request(scope.get("state", {}).get("body", b""))

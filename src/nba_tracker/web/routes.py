@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session, run_db
 from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.limits import MAX_ID, is_id
 from nba_tracker.store import queries
 from nba_tracker.store.engine import Session
 from nba_tracker.store.queries import NewsFilter, QueryError
-from nba_tracker.web import templates_env
+from nba_tracker.web import TEMPLATES, i18n, names
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,25 +33,69 @@ def _param(request: Request, name: str, limit: int = 200) -> str:
     return request.query_params.get(name, "").strip()[:limit]
 
 
+def language(request: Request) -> str:
+    return i18n.choose(
+        _param(request, "lang", 5) or None,
+        request.cookies.get(i18n.COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    """This page in the other edition (the link works without the script)."""
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    params["lang"] = lang
+    return f"{request.url.path}?{urlencode(params)}"
+
+
 def _base(request: Request) -> dict[str, Any]:
     """What every page template needs: language, poll interval, filters for links."""
-    lang = "ja" if _param(request, "lang") == "ja" else "en"
+    lang = language(request)
     try:
         # ``?poll=1`` lets browser tests see the "N new" notice without waiting 30 s.
         poll = min(max(int(_param(request, "poll") or DEFAULT_POLL_SECONDS), 1), 300)
     except ValueError:
         poll = DEFAULT_POLL_SECONDS
-    return {"request": request, "lang": lang, "poll_seconds": poll}
+    return {
+        "request": request,
+        "lang": lang,
+        "poll_seconds": poll,
+        "switch_url": _switch_url(request, "en" if lang == "ja" else "ja"),
+    }
 
 
 def _render(
     name: str, context: dict[str, Any], status_code: int = 200, **headers: str
 ) -> HTMLResponse:
-    response = templates_env.TemplateResponse(
-        context["request"], name, context, status_code=status_code
-    )
+    request: Request = context["request"]
+    lang = context["lang"]
+    response = TEMPLATES[lang].TemplateResponse(request, name, context, status_code=status_code)
     response.headers.update(headers)
+    # The same URL is a different page per edition; the read cache keys by it too.
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Content-Language"] = lang
+    if _param(request, "lang", 5) in i18n.LANGUAGES:
+        # An explicit choice (the toggle, a shared ?lang= link) is remembered.
+        response.set_cookie(
+            i18n.COOKIE, lang, max_age=i18n.COOKIE_MAX_AGE, samesite="lax", httponly=True
+        )
     return response
+
+
+def render_message(
+    request: Request, message: str, status_code: int, detail: str | None = None
+) -> HTMLResponse:
+    """A short page in the reader's language: ``message`` is a catalogue msgid."""
+    base = _base(request)
+    return _render(
+        "message.html",
+        {**base, "message": i18n.gettext(base["lang"], message), "detail": detail},
+        status_code,
+    )
+
+
+def not_found_page(request: Request) -> HTMLResponse:
+    return render_message(request, i18n.N_("Page not found."), 404)
 
 
 def _guarded(request: Request, build: Callable[[], Response]) -> Response:
@@ -64,7 +109,8 @@ def _guarded(request: Request, build: Callable[[], Response]) -> Response:
             **{"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"},
         )
     except QueryError as exc:
-        return _render("message.html", {**_base(request), "message": str(exc)}, 400)
+        # The store's reason is English; the Japanese edition says it in general terms.
+        return render_message(request, i18n.N_("These filters cannot be used."), 400, str(exc))
 
 
 def _one_per_story(items: list[queries.ArticleView]) -> list[queries.ArticleView]:
@@ -106,7 +152,7 @@ def index(request: Request, session: Session = Depends(get_session)) -> Response
             older = "/?" + urlencode(
                 {
                     **active,
-                    **({"lang": "ja"} if base["lang"] == "ja" else {}),
+                    **({"lang": base["lang"]} if _param(request, "lang") else {}),
                     "after": page.end_cursor,
                 }
             )
@@ -122,6 +168,7 @@ def index(request: Request, session: Session = Depends(get_session)) -> Response
                 "teams": queries.all_teams(session),
                 "source_names": queries.source_names(session),
                 "categories": [str(c) for c in Category],
+                "filter_keys": names.FILTER_KEYS,
                 "statuses": [str(s) for s in Status],
                 "older": older,
                 "is_first_page": not _param(request, "after"),
@@ -145,9 +192,7 @@ def team_page(
     def build() -> Response:
         team = queries.team_by_abbreviation(session, abbr[:10])
         if team is None:
-            return _render(
-                "message.html", {**_base(request), "message": f"No NBA team {abbr[:10]!r}."}, 404
-            )
+            return render_message(request, i18n.N_("No such NBA team."), 404)
         page = queries.news_page(
             session,
             NewsFilter(team=team.abbreviation),
@@ -157,13 +202,14 @@ def team_page(
         older = None
         if page.has_next and page.end_cursor:
             older = f"/team/{team.abbreviation}?" + urlencode({"after": page.end_cursor})
+        base = _base(request)
         days: dict[str, list[queries.ArticleView]] = {}
         for item in page.items:
-            days.setdefault(item.published_at.strftime("%A, %B %-d, %Y"), []).append(item)
+            days.setdefault(i18n.day_label(item.published_at, base["lang"]), []).append(item)
         return _render(
             "team.html",
             {
-                **_base(request),
+                **base,
                 "team": team,
                 "page": page,
                 "days": days,
@@ -182,9 +228,9 @@ def story_page(
     session: Session = Depends(get_session),  # noqa: B008
 ) -> Response:
     def build() -> Response:
-        story = queries.story_with_articles(session, story_id)
+        story = queries.story_with_articles(session, story_id) if is_id(story_id) else None
         if story is None:
-            return _render("message.html", {**_base(request), "message": "No such story."}, 404)
+            return render_message(request, i18n.N_("No such story."), 404)
         return _render("story.html", {**_base(request), "story": story})
 
     return _guarded(request, build)
@@ -192,7 +238,9 @@ def story_page(
 
 @router.get("/api/updates")
 async def updates(
-    request: Request, after_id: int = Query(0, ge=0), version: int = Query(0, ge=0)
+    request: Request,
+    after_id: int = Query(0, ge=0, le=MAX_ID),
+    version: int = Query(0, ge=0, le=MAX_ID),
 ) -> JSONResponse:
     """How many articles arrived after ``after_id``: the page's "N new" notice.
 

@@ -25,7 +25,7 @@ def test_front_page_shows_the_news_newest_first(client: TestClient) -> None:
     times = re.findall(r'<time class="when" datetime="([^"]+)"', html)
     assert times == sorted(times, reverse=True)
     # Several outlets reported the Will Richard trade: one card names them.
-    assert re.search(r'href="/story/\d+">reported by [^<]+\+\d', html)
+    assert re.search(r'href="/story/\d+">reported by <span[^>]*>[^<]+</span> \+\d', html)
     assert 'data-live="on"' in html
     assert 'data-poll-seconds="30"' in html
     assert 'class="team-badge" href="/team/GSW" style="--team: #1D428A"' in html
@@ -39,7 +39,7 @@ def test_a_feed_title_with_markup_is_shown_as_text(client: TestClient) -> None:
 
 def test_filters_come_from_the_url(client: TestClient) -> None:
     html = client.get("/", params={"team": "GSW", "status": "official"}).text
-    titles = re.findall(r'<span class="t-en">([^<]+)</span>', html)
+    titles = re.findall(r'<span class="t-en" lang="en">([^<]+)</span>', html)
     assert titles, html
     assert all("Richard" in t or "Warriors" in t for t in titles), titles
     assert '<option value="GSW" selected>' in html
@@ -47,7 +47,7 @@ def test_filters_come_from_the_url(client: TestClient) -> None:
     assert 'data-live="off"' in html  # a filtered view does not count unrelated news
 
     html = client.get("/", params={"q": "Lonzo"}).text
-    titles = re.findall(r'<span class="t-en">([^<]+)</span>', html)
+    titles = re.findall(r'<span class="t-en" lang="en">([^<]+)</span>', html)
     assert titles and all("Lonzo" in t for t in titles), titles
 
     html = client.get("/", params={"source": "RealGM Wiretap"}).text
@@ -83,7 +83,7 @@ def test_story_page_lists_every_outlet(client: TestClient) -> None:
     story = re.search(r'href="/story/(\d+)"', html)
     assert story
     page = client.get(f"/story/{story.group(1)}").text
-    outlets = re.findall(r'<strong class="outlet">([^<]+)</strong>', page)
+    outlets = re.findall(r'<strong class="outlet" lang="en">([^<]+)</strong>', page)
     assert {"ESPN", "HoopsHype", "Hoops Rumors", "RealGM Wiretap"} <= set(outlets)
     statuses = re.findall(r'<span class="status status-(\w+)">', page)
     assert {"rumor", "reported", "official"} <= set(statuses)
@@ -109,7 +109,7 @@ def test_japanese_is_shown_where_present(client: TestClient, demo_url: str) -> N
         )
     engine.dispose()
     html = client.get("/", params={"lang": "ja", "q": "Lonzo"}).text
-    assert '<html lang="en" class="ja">' in html
+    assert '<html lang="ja" class="ja">' in html
     assert '<span class="t-ja" lang="ja">ブルズがロンゾ・ボールを解雇</span>' in html
 
     feed = feedparser.parse(client.get("/feeds/all.atom", params={"lang": "ja"}).content)

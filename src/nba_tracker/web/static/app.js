@@ -1,41 +1,20 @@
 // NBA Trade Tracker page: language toggle, relative times, "N new" notice, filters.
 (function () {
   "use strict";
-  var KEY = "nbt-lang";
-  var root = document.documentElement;
-
-  // Language first, before the body paints: ?lang= wins, then the stored choice.
-  function storedLang() {
-    try { return localStorage.getItem(KEY); } catch (e) { return null; }
-  }
-  var fromUrl = new URLSearchParams(location.search).get("lang");
-  var lang = fromUrl === "ja" || fromUrl === "en" ? fromUrl : storedLang() === "ja" ? "ja" : "en";
-  root.classList.toggle("ja", lang === "ja");
-
-  function setLang(next) {
-    lang = next;
-    root.classList.toggle("ja", lang === "ja");
-    try { localStorage.setItem(KEY, lang); } catch (e) { /* private mode */ }
-    var url = new URL(location.href);
-    if (lang === "ja") url.searchParams.set("lang", "ja"); else url.searchParams.delete("lang");
-    history.replaceState(null, "", url);
-    document.querySelectorAll("[data-lang-toggle]").forEach(function (b) {
-      b.setAttribute("aria-pressed", String(lang === "ja"));
-    });
-    document.querySelectorAll("[data-lang-field]").forEach(function (f) {
-      f.disabled = lang !== "ja";
-    });
-  }
+  // The edition (English or Japanese) is chosen by the server: the toggle is a plain
+  // link, and every word below comes from the page's catalogue via data-relative.
+  var WORDS = { now: "just now", min: "{n} min ago", h: "{n} h ago", d: "{n} d ago",
+                mo: "{n} mo ago", y: "{n} y ago" };
 
   var UNITS = [["y", 31536000], ["mo", 2592000], ["d", 86400], ["h", 3600], ["min", 60]];
   function relative(then) {
     var seconds = Math.round((Date.now() - then) / 1000);
-    if (seconds < 60) return "just now";  // includes clocks a little ahead
+    if (seconds < 60) return WORDS.now;  // includes clocks a little ahead
     for (var i = 0; i < UNITS.length; i++) {
       var n = Math.floor(seconds / UNITS[i][1]);
-      if (n >= 1) return n + " " + UNITS[i][0] + " ago";
+      if (n >= 1) return WORDS[UNITS[i][0]].replace("{n}", String(n));
     }
-    return "just now";
+    return WORDS.now;
   }
   function refreshTimes() {
     document.querySelectorAll("time[datetime]").forEach(function (t) {
@@ -70,10 +49,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    setLang(lang);
-    document.querySelectorAll("[data-lang-toggle]").forEach(function (b) {
-      b.addEventListener("click", function () { setLang(lang === "ja" ? "en" : "ja"); });
-    });
+    try {
+      var words = JSON.parse(document.body.dataset.relative || "{}");
+      Object.keys(WORDS).forEach(function (k) { if (words[k]) WORDS[k] = words[k]; });
+    } catch (e) { /* keep the built-in words */ }
     refreshTimes();
     setInterval(refreshTimes, 60000);
 
