@@ -206,6 +206,7 @@ def serve(
     import uvicorn
 
     from nba_tracker.api.app import create_app
+    from nba_tracker.api.server import ServerLimits, guarded_protocol, install_repeat_filter
     from nba_tracker.observability import configure_logging, get_logger
 
     settings = _settings()
@@ -218,13 +219,26 @@ def serve(
     get_logger("nba_tracker.cli").info(
         "NBA Trade Tracker starting", url=f"http://{host}:{port}", collect=collect, demo=demo
     )
+    limits = ServerLimits(
+        settings.server_header_timeout,
+        settings.server_body_timeout,
+        settings.server_keep_alive,
+        settings.server_max_connections,
+    ).bounded_by_fd_limit()
+    install_repeat_filter()
     uvicorn.run(
         app_,
         host=host,
         port=port,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        # Read deadlines, keep-alive and a connection ceiling below the fd limit: see
+        # api/server.py and docs/reliability.md.
+        http=guarded_protocol(limits),
+        timeout_keep_alive=max(1, round(limits.keep_alive)),
+        limit_concurrency=limits.max_connections + 1,
+        # The client behind a trusted proxy is taken by the app (api.middleware.TrustedProxy).
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
 

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     log_level: str = "INFO"
     cache_ttl_seconds: float = 300.0
+    # What `serve` allows a client (api/server.py): seconds to send a request's headers,
+    # then its body; idle keep-alive; open connections (lowered below the fd limit).
+    server_header_timeout: float = Field(10.0, gt=0)
+    server_body_timeout: float = Field(30.0, gt=0)
+    server_keep_alive: float = Field(5.0, gt=0)
+    server_max_connections: int = Field(1000, ge=16)
     # Browser pages on other origins that may call the API: "*" (any, never with
     # credentials) or a comma-separated list such as "http://localhost:8080". See api/cors.py.
     cors_origins: str = "*"

@@ -22,6 +22,16 @@ def own_postgres() -> Iterator[PgCluster]:
         cluster.destroy()
 
 
+@pytest.fixture
+def postgres_database(postgres_url: str, prepared_postgres: str) -> Iterator[str]:
+    """PostgreSQL only: table locks that block writers are its matter (SQLite waits on
+    its busy timeout, which the engine sets)."""
+    from tests.support.databases import postgres_from_template
+
+    with postgres_from_template(postgres_url, prepared_postgres) as url:
+        yield url
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/reliability" in str(item.fspath):

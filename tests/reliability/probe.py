@@ -34,7 +34,7 @@ def tracker(
     tmp: Path,
     feeds: Sequence[tuple[str, str] | tuple[str, str, bool]] = (),
     env: dict[str, str] | None = None,
-    *extra: str,
+    fd_limit: int | None = None,
 ) -> Iterator[tuple[Served, httpx.Client]]:
     """``nba-tracker serve --no-collect`` on loopback reading ``feeds``; the address guard
     on, as in production, unless ``env`` says otherwise."""
@@ -42,7 +42,7 @@ def tracker(
     if feeds:
         full_env["NBA_TRACKER_FEEDS_FILE"] = str(feeds_file(tmp, feeds))
     with (
-        serve(database_url, tmp, "--no-collect", *extra, env=full_env) as served,
+        serve(database_url, tmp, "--no-collect", env=full_env, fd_limit=fd_limit) as served,
         httpx.Client(base_url=served.url, timeout=30) as client,
     ):
         yield served, client

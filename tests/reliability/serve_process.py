@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,10 +21,20 @@ class Served:
     log: Path
 
 
+def _limit_fds(limit: int | None) -> None:
+    if limit:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+
 @contextmanager
 def serve(
-    database_url: str, tmp: Path, *extra: str, env: dict[str, str] | None = None
+    database_url: str,
+    tmp: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    fd_limit: int | None = None,
 ) -> Iterator[Served]:
+    """``fd_limit``: the server's RLIMIT_NOFILE, as an operator's ``ulimit -n`` would set."""
     port = free_port()
     log = tmp / f"serve-{port}.log"
     full_env = {
@@ -46,6 +57,7 @@ def serve(
                 *extra,
             ],
             env=full_env,
+            preexec_fn=(lambda: _limit_fds(fd_limit)) if fd_limit else None,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

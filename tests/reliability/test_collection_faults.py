@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
-import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from nba_tracker.ingest.lock import LockMode
@@ -80,16 +78,6 @@ def test_database_lost_mid_collection_then_everything_missed_is_stored(
     assert again.totals == {"fetched": 75, "new": 50, "duplicate": 25, "failed": 0}
     assert count_articles(url) == 75
     assert runs[-1].status == "ok"
-
-
-@pytest.fixture
-def postgres_database(postgres_url: str, prepared_postgres: str) -> Iterator[str]:
-    """PostgreSQL only: table locks that block writers are its matter (SQLite waits on
-    its busy timeout, which the engine sets)."""
-    from tests.support.databases import postgres_from_template
-
-    with postgres_from_template(postgres_url, prepared_postgres) as url:
-        yield url
 
 
 def test_a_held_lock_never_makes_a_collection_wait_forever(

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Sequence
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -21,7 +23,13 @@ from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.cors import Cors, CorsPolicy
 from nba_tracker.api.graphql.schema import graphql_router
-from nba_tracker.api.middleware import BodyLimit, ReadCache, RequestLog
+from nba_tracker.api.middleware import (
+    BodyLimit,
+    ReadCache,
+    RequestLog,
+    SecurityHeaders,
+    TrustedProxy,
+)
 from nba_tracker.api.services import Services
 from nba_tracker.errors import InvalidInput, TrackerError, Unavailable
 from nba_tracker.ingest.registry import FeedSpec
@@ -117,11 +125,21 @@ def create_app(
         """HTTP's one handler for the tracker's errors (GraphQL has its own)."""
         return JSONResponse({"error": exc.message}, status_code=http_status(exc))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+        """A parameter out of range or of the wrong type: 400 naming it, never echoing
+        the value (FastAPI's default 422 body repeats whatever the client sent)."""
+        names = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()})
+        return JSONResponse({"error": f"invalid parameter: {', '.join(names)}"}, status_code=400)
+
     # Outermost first: log everything, CORS (so refusals below stay readable to the
     # page that asked), refuse oversized bodies, limit failed auth, cache.
     app.add_middleware(ReadCache, cache=cache)
     app.add_middleware(AuthRateLimit, limiter=limiter)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     app.add_middleware(Cors, policy=cors_policy)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
+    # The same variable uvicorn reads; its own proxy handling is off (see TrustedProxy).
+    app.add_middleware(TrustedProxy, trusted=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
     return app

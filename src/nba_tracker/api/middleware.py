@@ -4,6 +4,7 @@ limiter is in ``auth``."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import time
@@ -41,6 +42,18 @@ def json_error(message: str) -> bytes:
     return json.dumps({"errors": [{"message": message}]}).encode()
 
 
+# A caller's request id is kept only when it is an id: letters, digits and ``._:-``,
+# at most 64 characters. Anything else (newlines, JSON, escapes, a forged log line) is
+# replaced by our own, so what the log says was sent is never the caller's text.
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
+
+
+def safe_request_id(value: bytes | None) -> str:
+    if value and _REQUEST_ID.fullmatch(value):
+        return value.decode("ascii")
+    return uuid.uuid4().hex
+
+
 class RequestLog:
     """One JSON line per request (``Request completed`` with a numeric ``duration`` in ms),
     an ``X-Request-ID`` header, metrics, and a clean 500 for anything unhandled."""
@@ -54,7 +67,7 @@ class RequestLog:
             return
         started = time.perf_counter()
         headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        request_id = safe_request_id(headers.get(b"x-request-id"))
         status = 500
         response_started = False
 
@@ -265,3 +278,107 @@ class ReadCache:
             await send(message)
 
         await self.app(scope, receive, capture)
+
+
+# Every page's scripts and styles are our own files; the only inline styles are the
+# team-colour custom properties in ``style`` attributes.
+CONTENT_SECURITY_POLICY = (
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_EVERY_RESPONSE = ((b"x-content-type-options", b"nosniff"),)
+_HTML_RESPONSE = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+)
+
+
+class SecurityHeaders:
+    """``nosniff`` on every response; CSP, ``X-Frame-Options`` and a referrer policy on
+    every HTML one (the page, GraphiQL, error pages), whoever rendered it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                extra = list(_EVERY_RESPONSE)
+                if content_type.startswith(b"text/html"):
+                    extra += _HTML_RESPONSE
+                message["headers"] = headers + [(k, v) for k, v in extra if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    """``FORWARDED_ALLOW_IPS`` as networks; None means "*" (trust every peer)."""
+    networks = []
+    for part in (p.strip() for p in spec.split(",")):
+        if part == "*":
+            return None
+        if part:
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                log.warning("Ignoring a FORWARDED_ALLOW_IPS entry that is no address", entry=part)
+    return networks
+
+
+def _forwarded_address(entry: str) -> str | None:
+    """``1.2.3.4``, ``1.2.3.4:5678``, ``2001:db8::1`` or ``[2001:db8::1]:5678`` → the address."""
+    entry = entry.strip()
+    if entry.startswith("["):
+        entry = entry[1:].split("]", 1)[0]
+    elif entry.count(":") == 1:
+        entry = entry.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(entry))
+    except ValueError:
+        return None
+
+
+class TrustedProxy:
+    """The client address behind a trusted proxy: the last ``X-Forwarded-For`` hop only,
+    which is the one the proxy itself appended.
+
+    Uvicorn's own handling walks left past every hop that is itself trusted, so a
+    client that sends ``X-Forwarded-For: <anything>, 127.0.0.1`` chooses its address —
+    and a fresh one per request escapes the failed-token limiter. Trusted proxies are
+    ``FORWARDED_ALLOW_IPS`` (the variable uvicorn reads; 127.0.0.1 by default)."""
+
+    def __init__(self, app: ASGIApp, trusted: str = "127.0.0.1") -> None:
+        self.app = app
+        self.trusted = _networks(trusted)
+
+    def _trusts(self, host: str) -> bool:
+        if self.trusted is None:
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] in {"http", "websocket"} and client and self._trusts(str(client[0])):
+            forwarded = [v for k, v in scope.get("headers") or [] if k == b"x-forwarded-for"]
+            if forwarded:
+                host = _forwarded_address(forwarded[-1].decode("latin-1").rsplit(",", 1)[-1])
+                if host is not None:  # else not an address: keep the proxy's own
+                    scope["client"] = (host, 0)
+            proto = dict(scope.get("headers") or []).get(b"x-forwarded-proto", b"").strip()
+            if proto in {b"http", b"https"}:
+                scope["scheme"] = proto.decode()
+        await self.app(scope, receive, send)

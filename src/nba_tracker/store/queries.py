@@ -16,6 +16,7 @@ from sqlalchemy import and_, desc, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.classify import normalize_category
+from nba_tracker.domain.limits import is_id
 from nba_tracker.errors import QueryError
 from nba_tracker.store.models import (
     Article,
@@ -139,6 +140,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         stamp, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        if not is_id(int(ident)):
+            raise ValueError("id out of range")
         return datetime.fromisoformat(stamp), int(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise QueryError("invalid cursor") from exc

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from nba_tracker.api.deps import run_db
 from nba_tracker.api.graphql import legacy
 from nba_tracker.api.graphql import types as t
+from nba_tracker.domain.limits import is_id
 from nba_tracker.domain.text import public_location
 from nba_tracker.errors import InvalidInput
 from nba_tracker.store import queries as q
@@ -87,6 +88,8 @@ class Query:
     async def story(self, info: Info, id: strawberry.ID) -> t.Story | None:  # noqa: A002
         if not str(id).isdigit():
             raise InvalidInput("story id must be a number")
+        if not is_id(int(id)):
+            return None  # larger than any id can be: no such story
         view = await _db(info, lambda s: q.story_with_articles(s, int(id)))
         return t.Story.of(view) if view else None
 
