@@ -108,17 +108,6 @@ def html_to_text(fragment: str | None, max_chars: int | None = None) -> str:
     return text
 
 
-_KEY_DROP = re.compile(r"[^\w\s-]")
-
-
-def name_key(name: str) -> str:
-    """Accent-, case- and punctuation-insensitive key: "Luka Dončić" == "luka doncic"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = _KEY_DROP.sub("", ascii_only.replace("-", " ").lower())
-    return _WS.sub(" ", cleaned).strip()
-
-
 # Query parameters whose values are credentials: api_key, token, sig, X-Amz-Signature …
 _SECRET_PARAM = re.compile(
     r"(key|token|secret|passw|pwd|auth|sig|session|credential|ticket|code)", re.IGNORECASE

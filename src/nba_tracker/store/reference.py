@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from nba_tracker.domain.text import name_key
+from nba_tracker.domain._fold import fold_key
 from nba_tracker.store.models import Player, Team
 
 
@@ -45,7 +45,7 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         {
             "nba_id": p["id"],
             "full_name": p["full_name"],
-            "name_key": name_key(p["full_name"]),
+            "name_key": fold_key(p["full_name"]),
             "is_active": bool(p["is_active"]),
         }
         for p in known
@@ -56,10 +56,28 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         session.execute(
             pstmt.on_conflict_do_update(
                 index_elements=["nba_id"],
-                set_={"full_name": pstmt.excluded.full_name, "is_active": pstmt.excluded.is_active},
+                set_={
+                    "full_name": pstmt.excluded.full_name,
+                    "name_key": pstmt.excluded.name_key,
+                    "is_active": pstmt.excluded.is_active,
+                },
             )
         )
+    _refresh_unlisted_keys(session)
     return {"teams": len(team_rows), "players": len(player_rows)}
+
+
+def _refresh_unlisted_keys(session: Session) -> None:
+    """Players nba_api does not list are keyed by name; a database written before the
+    key folded letters such as "Ł" gets its keys made again, so "Łukasz" still meets
+    "Lukasz" (the listed players' keys are refreshed by the upsert above)."""
+    for player_id, full_name, key in session.execute(
+        select(Player.id, Player.full_name, Player.name_key).where(Player.nba_id.is_(None))
+    ).all():
+        if fold_key(full_name) != key:
+            session.execute(
+                update(Player).where(Player.id == player_id).values(name_key=fold_key(full_name))
+            )
 
 
 def _link_learned_players(session: Session, known: list[dict[str, Any]]) -> None:
@@ -72,7 +90,7 @@ def _link_learned_players(session: Session, known: list[dict[str, Any]]) -> None
         return
     by_key: dict[str, dict[str, Any]] = {}
     for p in known:
-        by_key.setdefault(name_key(p["full_name"]), p)
+        by_key.setdefault(fold_key(p["full_name"]), p)
     existing = set(session.scalars(select(Player.nba_id).where(Player.nba_id.is_not(None))))
     for player_id, key in pending:
         match = by_key.get(key)

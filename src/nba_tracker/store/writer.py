@@ -13,11 +13,11 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from nba_tracker.domain._fold import fold_key
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.domain.stories import StoryCandidate, story_window
 from nba_tracker.domain.story_plan import StoryPlan, StorySummary, plan_stories
-from nba_tracker.domain.text import name_key
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
@@ -77,6 +77,7 @@ def store_items(
 _ARTICLE_COLUMNS = (
     "uid", "source_id", "url", "title", "summary", "published_at", "published_estimated",
     "fetched_at", "category", "status", "assets", "translation_status", "story_id",
+    "category_evidence", "status_evidence", "guid",
 )  # fmt: skip
 
 
@@ -153,6 +154,10 @@ def _article_row(
         "assets": {"picks": picks} if picks else None,
         "translation_status": TranslationStatus.PENDING,
         "story_id": story_id,
+        "category_evidence": analysis.category_evidence,
+        "status_evidence": analysis.status_evidence,
+        # Feeds' items carry their guid; an item built elsewhere may not have one.
+        "guid": getattr(a.item, "guid", None),
     }
 
 
@@ -216,7 +221,7 @@ def _resolve_players(
         if known_ids
         else {}
     )
-    unknown_keys = {name_key(name): name for name, nba_id in mentions if nba_id is None}
+    unknown_keys = {fold_key(name): name for name, nba_id in mentions if nba_id is None}
     by_key: dict[str, int] = {}
     if unknown_keys:
         for pid, key in session.execute(
@@ -234,7 +239,7 @@ def _resolve_players(
                 by_key[key] = pid
     result: dict[tuple[str, int | None], int] = {}
     for name, nba_id in mentions:
-        found = by_nba.get(nba_id) if nba_id is not None else by_key.get(name_key(name))
+        found = by_nba.get(nba_id) if nba_id is not None else by_key.get(fold_key(name))
         if found is not None:
             result[(name, nba_id)] = found
     return result
