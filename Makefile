@@ -9,7 +9,7 @@ PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
 .PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
-        bench-understanding eval test-infra checkov airflow-dev clean db-upgrade venv
+        bench-understanding eval train test-infra checkov airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
@@ -27,8 +27,8 @@ db-upgrade: $(STAMP)
 	$(BIN)/nba-tracker db upgrade
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench airflow infra/scripts
-	$(BIN)/ruff format --check src tests bench airflow infra/scripts
+	$(BIN)/ruff check src tests bench training airflow infra/scripts
+	$(BIN)/ruff format --check src tests bench training airflow infra/scripts
 	$(BIN)/lint-imports  # the layers of docs/architecture.md (contracts in pyproject.toml)
 
 typecheck: $(STAMP)
@@ -53,8 +53,13 @@ test-infra: $(STAMP)
 checkov:
 	scripts/checkov.sh
 
+## Figures of the understanding layer on the labelled corpus (needs ../shared/corpus).
 eval: $(STAMP)
 	$(BIN)/python bench/eval_understanding.py
+
+## Fit the shipped classifier on the labelled corpus's development rows.
+train: $(STAMP)
+	$(BIN)/python training/train.py
 
 bench: bench-ingest bench-understanding bench-api
 

@@ -78,7 +78,9 @@ def fit(
     official_threshold: float = 0.5,
 ) -> Model:
     feats = feats if feats is not None else featurize(rows)
-    category = _fit_linear([f for f, _ in feats], [r.category for r in rows], CATEGORIES, c_category)
+    category = _fit_linear(
+        [f for f, _ in feats], [r.category for r in rows], CATEGORIES, c_category
+    )
     tx = [(f, r.status) for (f, _), r in zip(feats, rows, strict=True) if r.status]
     status = _fit_linear([f for f, _ in tx], [s for _, s in tx], STATUSES, c_status)
     digest = hashlib.sha256("\n".join(sorted(r.guid for r in rows)).encode()).hexdigest()[:16]

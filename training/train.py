@@ -17,13 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from nba_tracker.domain.analysis import _judge  # noqa: E402
 from training import corpus  # noqa: E402
 from training.learn import featurize, fit, folds  # noqa: E402
 
 OUT = ROOT / "src" / "nba_tracker" / "domain" / "data" / "model.json"
 K = 5
-GRID = (0.3, 1.0, 3.0)
+GRID = (0.5, 2.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 # The precision "official" must keep on the held-out folds.
 OFFICIAL_PRECISION = 0.99
@@ -49,22 +48,25 @@ def choose(rows, feats):
     for c_cat in GRID:
         for c_status in GRID:
             oof = cross_validate(rows, feats, c_cat, c_status)
-            cat_acc = sum(o[0] == r.category for o, r in zip(oof, rows)) / len(rows)
-            tx = [(o, r) for o, r in zip(oof, rows) if r.status]
+            cat_acc = sum(o[0] == r.category for o, r in zip(oof, rows, strict=True)) / len(rows)
+            tx = [(o, r) for o, r in zip(oof, rows, strict=True) if r.status]
             st_acc = sum(
                 max(("rumor", "reported"), key=lambda s: o[1][s]) == r.status
                 or (r.status == "official" and o[1]["official"] > 0.5)
                 for o, r in tx
             ) / max(1, len(tx))
             score = cat_acc + st_acc
-            print(f"C_category={c_cat} C_status={c_status}: category {cat_acc:.4f} status {st_acc:.4f}")
+            print(
+                f"C_category={c_cat} C_status={c_status}: category {cat_acc:.4f} status {st_acc:.4f}"
+            )
             if best is None or score > best[0]:
                 best = (score, c_cat, c_status, oof)
     _, c_cat, c_status, oof = best
     threshold = THRESHOLDS[-1]
     for t in THRESHOLDS:
         chosen = [
-            r for o, r in zip(oof, rows)
+            r
+            for o, r in zip(oof, rows, strict=True)
             if o[0] != "Other" and o[1]["official"] >= t and o[2] in ("announced", "unsourced_act")
         ]
         precision = sum(r.status == "official" for r in chosen) / len(chosen) if chosen else 1.0
@@ -84,6 +86,7 @@ def main() -> int:
         return 2
     rows = [r for r in corpus.load_rows() if not r.frozen_test]
     print(f"{len(rows)} development rows (frozen test rows excluded)")
+    rows += corpus.handwritten_rows()
     feats = featurize(rows)
     c_cat, c_status, threshold = choose(rows, feats)
     model = fit(rows, feats, c_cat, c_status, threshold)

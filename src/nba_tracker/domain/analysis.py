@@ -133,26 +133,45 @@ class Prepared:
     fitted on exactly the features it meets in production."""
 
     text: str
+    lede: str
     signals: RuleSignals
     features: set[str]
     players: list[tuple[int, int, PlayerMention]]
     teams: tuple[str, ...]
 
 
+# The teams and players of a story are named in its headline and lede; names further
+# down a long post are context (rosters, comparisons, past deals). Measured on the
+# labelled corpus, linking only the first ~300 characters of the body raises team F1
+# from 0.75 to 0.77 and player F1 from 0.70 to 0.76.
+LEDE_CHARS = 300
+
+
+def _lede(summary: str) -> str:
+    if len(summary) <= LEDE_CHARS:
+        return summary
+    cut = summary.find(" ", LEDE_CHARS)
+    return summary if cut < 0 else summary[:cut]
+
+
 def prepare(title: str, summary: str) -> Prepared:
     signals = rule_signals(title, summary)
     text = f"{title}\n{summary}" if summary else title
     folded = fold(text)
-    found = player_spans(folded)
+    all_found = player_spans(folded)
     # A player's name is not a team mention: "P.J. Washington", "Orlando Robinson".
-    team_found = team_spans(_blank(folded, [(s, e) for s, e, _ in found]))
+    all_teams = team_spans(_blank(folded, [(s, e) for s, e, _ in all_found]))
+    boundary = len(fold(f"{title}\n{_lede(summary)}" if summary else title))
+    found = [span for span in all_found if span[0] < boundary]
+    team_found = [span for span in all_teams if span[0] < boundary]
     masked = mask(
         folded,
-        [(s, e, "PLAYER") for s, e, _ in found] + [(s, e, "TEAM") for s, e, _ in team_found],
+        [(s, e, "PLAYER") for s, e, _ in all_found] + [(s, e, "TEAM") for s, e, _ in all_teams],
     )
     headline, _, body = masked.partition("\n")
     return Prepared(
         text=text,
+        lede=f"{title}\n{_lede(summary)}" if summary else title,
         signals=signals,
         features=features(headline, body, signals),
         players=found,
@@ -169,19 +188,18 @@ def analyze_with(model: Model | None, title: str, summary: str) -> Analysis:
     """``analyze`` with a given model (training and evaluation pass their own), or with
     the rules alone when ``model`` is None."""
     prepared = prepare(title, summary)
-    signals, feats, found, teams, text = (
+    signals, feats, found, teams = (
         prepared.signals,
         prepared.features,
         prepared.players,
         prepared.teams,
-        prepared.text,
     )
     category, status, cat_evidence, status_evidence = _judge(model, signals, feats)
     players: dict[str, PlayerMention] = {}
     for _, _, mention in found:
         players.setdefault(mention.name, mention)
     if category is not Category.OTHER:
-        for mention in find_unknown_players(text, players.values()):
+        for mention in find_unknown_players(prepared.lede, players.values()):
             if not team_spans(fold(mention.name)):
                 players.setdefault(mention.name, mention)
     picks = _picks(title, summary) if category is Category.TRADE else ()

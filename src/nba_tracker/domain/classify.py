@@ -343,7 +343,14 @@ _TABLE = CueTable(
 
 def _scores(text: str, weight: float) -> dict[str, float]:
     """Weighted cue score per category (and "other") of one text."""
+    return _scored(text, weight)[0]
+
+
+def _scored(text: str, weight: float) -> tuple[dict[str, float], dict[str, tuple[float, str]]]:
+    """Weighted cue score per category (and "other") of one text, and the strongest
+    positive cue phrase of each with its weight (the evidence)."""
     scores: dict[str, float] = {}
+    strongest: dict[str, tuple[float, str]] = {}
     for key, w, m in _TABLE.matches(text):
         factor = weight
         if w > 0 and key != _OTHER:
@@ -354,13 +361,19 @@ def _scores(text: str, weight: float) -> dict[str, float]:
         elif w > 0 and _in_background(text, m.start()):
             factor *= _BACKGROUND_WEIGHT
         scores[key] = scores.get(key, 0.0) + w * factor
-    return scores
+        if w > 0 and (key not in strongest or w * weight > strongest[key][0]):
+            strongest[key] = (w * weight, m.group(0))
+    return scores, strongest
 
 
 def _category(title: str, summary: str) -> Category:
     headline = _strip_quotes(title)
-    in_headline = _scores(headline, _HEADLINE_WEIGHT)
-    in_summary = _scores(summary, 1.0)
+    return _decide_category(headline, _scores(headline, _HEADLINE_WEIGHT), _scores(summary, 1.0))
+
+
+def _decide_category(
+    headline: str, in_headline: dict[str, float], in_summary: dict[str, float]
+) -> Category:
     scores = {c: in_headline.get(str(c), 0.0) + in_summary.get(str(c), 0.0) for c in _CUES}
     best = max(scores, key=lambda c: scores[c])
     if scores[best] < _THRESHOLD:
@@ -461,9 +474,9 @@ def _status(title: str, summary: str) -> Status:
 def rule_signals(title: str, summary: str) -> RuleSignals:
     """Everything the rules conclude about one article, with their evidence."""
     headline = _strip_quotes(title)
-    in_headline = _scores(headline, _HEADLINE_WEIGHT)
-    in_summary = _scores(summary, 1.0)
-    category = _category(title, summary)
+    in_headline, head_strongest = _scored(headline, _HEADLINE_WEIGHT)
+    in_summary, summary_strongest = _scored(summary, 1.0)
+    category = _decide_category(headline, in_headline, in_summary)
     status, reason, flags, status_evidence = _status_with_reason(title, summary)
     scores = {
         key: in_headline.get(key, 0.0) + in_summary.get(key, 0.0)
@@ -471,28 +484,19 @@ def rule_signals(title: str, summary: str) -> RuleSignals:
     }
     flags["role_near"] = _ROLE_NEAR.search(headline) is not None
     flags["interest"] = _foreground(_INTEREST, headline)
+    strongest = dict(summary_strongest)
+    for key, hit in head_strongest.items():
+        if key not in strongest or hit[0] >= strongest[key][0]:
+            strongest[key] = hit
     return RuleSignals(
         category=category,
         status=status,
         status_reason=reason,
         scores=scores,
         flags=flags,
-        category_evidence=_category_evidence(headline, summary),
+        category_evidence={key: phrase for key, (_, phrase) in strongest.items()},
         status_evidence=status_evidence,
     )
-
-
-def _category_evidence(headline: str, summary: str) -> dict[str, str]:
-    """The strongest positive cue phrase of each category (headline first)."""
-    best: dict[str, tuple[float, str]] = {}
-    for text, weight in ((headline, _HEADLINE_WEIGHT), (summary, 1.0)):
-        for key, w, m in _TABLE.matches(text):
-            if w <= 0:
-                continue
-            score = w * weight
-            if key not in best or score > best[key][0]:
-                best[key] = (score, m.group(0))
-    return {key: phrase for key, (_, phrase) in best.items()}
 
 
 def classify(title: str, summary: str) -> tuple[Category, Status | None]:

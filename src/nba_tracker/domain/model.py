@@ -43,13 +43,14 @@ class LinearModel:
         }
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        totals = list(self.bias)
-        n = len(totals)
-        for feature in features:
-            row = self.weights.get(feature)
-            if row is not None:
-                for i in range(n):
-                    totals[i] += row[i]
+        get = self.weights.get
+        rows = [row for row in map(get, features) if row is not None]
+        # Column sums in C (zip/sum) rather than a Python loop per class.
+        totals = (
+            [b + sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+            if rows
+            else list(self.bias)
+        )
         top = max(totals)
         exps = [math.exp(t - top) for t in totals]
         norm = sum(exps)
