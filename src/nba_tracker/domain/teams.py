@@ -13,7 +13,42 @@ from nba_api.stats.static import teams as _static_teams
 
 from nba_tracker.domain._fold import fold
 
-__all__ = ["ALL_TEAMS", "Team", "by_abbreviation", "find_teams", "team_spans"]
+__all__ = ["ALL_TEAMS", "UNKNOWN_COLOR", "Team", "by_abbreviation", "find_teams", "team_spans"]
+
+# Primary colours of the 30 teams (the page's abbreviation badges).
+_COLORS = {
+    "ATL": "#C8102E",
+    "BKN": "#000000",
+    "BOS": "#007A33",
+    "CHA": "#1D1160",
+    "CHI": "#CE1141",
+    "CLE": "#860038",
+    "DAL": "#00538C",
+    "DEN": "#0E2240",
+    "DET": "#C8102E",
+    "GSW": "#1D428A",
+    "HOU": "#CE1141",
+    "IND": "#002D62",
+    "LAC": "#C8102E",
+    "LAL": "#552583",
+    "MEM": "#5D76A9",
+    "MIA": "#98002E",
+    "MIL": "#00471B",
+    "MIN": "#0C2340",
+    "NOP": "#0C2340",
+    "NYK": "#006BB6",
+    "OKC": "#007AC1",
+    "ORL": "#0077C0",
+    "PHI": "#006BB6",
+    "PHX": "#1D1160",
+    "POR": "#E03A3E",
+    "SAC": "#5A2D81",
+    "SAS": "#000000",
+    "TOR": "#CE1141",
+    "UTA": "#002B5C",
+    "WAS": "#002B5C",
+}
+UNKNOWN_COLOR = "#3b4252"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +58,7 @@ class Team:
     full_name: str
     city: str
     nickname: str
+    color: str = UNKNOWN_COLOR
 
 
 ALL_TEAMS: tuple[Team, ...] = tuple(
@@ -34,6 +70,7 @@ ALL_TEAMS: tuple[Team, ...] = tuple(
                 full_name=str(t["full_name"]),
                 city=str(t["city"]),
                 nickname=str(t["nickname"]),
+                color=_COLORS[str(t["abbreviation"])],
             )
             for t in _static_teams.get_teams()
         ),

@@ -1,17 +1,18 @@
-"""Teams and players from nba_api's bundled static data (no network needed)."""
+"""Teams (as ``domain.teams`` defines them) and players from nba_api's bundled static
+data (no network needed)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nba_api.stats.static import players as static_players
-from nba_api.stats.static import teams as static_teams
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain._fold import fold_key
+from nba_tracker.domain.teams import ALL_TEAMS
 from nba_tracker.store.models import Player, Team
 
 
@@ -24,13 +25,13 @@ def seed_reference_data(session: Session) -> dict[str, int]:
     """Insert or refresh the 30 teams and every player nba_api knows; idempotent."""
     team_rows = [
         {
-            "id": t["id"],
-            "abbreviation": t["abbreviation"],
-            "full_name": t["full_name"],
-            "city": t["city"],
-            "nickname": t["nickname"],
+            "id": t.nba_id,
+            "abbreviation": t.abbreviation,
+            "full_name": t.full_name,
+            "city": t.city,
+            "nickname": t.nickname,
         }
-        for t in static_teams.get_teams()
+        for t in ALL_TEAMS
     ]
     stmt = dialect_insert(session, Team).values(team_rows)
     session.execute(

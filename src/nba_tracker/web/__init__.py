@@ -10,49 +10,19 @@ import jinja2
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from nba_tracker.domain.teams import ALL_TEAMS, UNKNOWN_COLOR
 from nba_tracker.domain.times import utc_z
 from nba_tracker.web import i18n
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
-# Primary colours of the 30 teams, for the abbreviation badges.
-TEAM_COLORS: dict[str, str] = {
-    "ATL": "#C8102E",
-    "BKN": "#000000",
-    "BOS": "#007A33",
-    "CHA": "#1D1160",
-    "CHI": "#CE1141",
-    "CLE": "#860038",
-    "DAL": "#00538C",
-    "DEN": "#0E2240",
-    "DET": "#C8102E",
-    "GSW": "#1D428A",
-    "HOU": "#CE1141",
-    "IND": "#002D62",
-    "LAC": "#C8102E",
-    "LAL": "#552583",
-    "MEM": "#5D76A9",
-    "MIA": "#98002E",
-    "MIL": "#00471B",
-    "MIN": "#0C2340",
-    "NOP": "#0C2340",
-    "NYK": "#006BB6",
-    "OKC": "#007AC1",
-    "ORL": "#0077C0",
-    "PHI": "#006BB6",
-    "PHX": "#1D1160",
-    "POR": "#E03A3E",
-    "SAC": "#5A2D81",
-    "SAS": "#000000",
-    "TOR": "#CE1141",
-    "UTA": "#002B5C",
-    "WAS": "#002B5C",
-}
+# The badges' colours; the teams' data (colours included) is defined in domain.teams.
+TEAM_COLORS: dict[str, str] = {t.abbreviation: t.color for t in ALL_TEAMS}
 
 
 def team_color(abbreviation: str) -> str:
-    return TEAM_COLORS.get(abbreviation.upper(), "#3b4252")
+    return TEAM_COLORS.get(abbreviation.upper(), UNKNOWN_COLOR)
 
 
 def iso(value: datetime) -> str:
