@@ -35,15 +35,18 @@ MAX_REDIRECTS = 5
 
 @dataclass(frozen=True)
 class FetchOptions:
-    timeout: float = 10.0
-    max_bytes: int = 5 * 1024 * 1024
-    concurrency: int = 16
-    retries: int = 2
-    backoff: float = 0.5
-    user_agent: str = "NBATradeTracker/0.1"
+    """How feeds are fetched. The defaults are ``Settings``' (``fetch_*``, ``user_agent``):
+    build it with ``ingest.pipeline.fetch_options(settings)``."""
+
+    timeout: float
+    max_bytes: int
+    concurrency: int
+    retries: int
+    user_agent: str
     # Every feed may be on a loopback/private address (a tracker inside a private
     # network, or a test's loopback feed server).
-    allow_private: bool = False
+    allow_private: bool
+    backoff: float = 0.5
 
 
 @dataclass(frozen=True)
