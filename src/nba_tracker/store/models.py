@@ -122,6 +122,11 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     category: Mapped[str] = mapped_column(String(20), default="Other")
     status: Mapped[str | None] = mapped_column(String(20))
+    # The phrase that decided each label, shown to readers beside the badge.
+    category_evidence: Mapped[str] = mapped_column(Text, default="")
+    status_evidence: Mapped[str] = mapped_column(Text, default="")
+    # The feed's own guid (``uid`` is its hash): flags export keyed by it, like the corpus.
+    guid: Mapped[str | None] = mapped_column(Text)
     assets: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     story_id: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", ondelete="SET NULL"), index=True
@@ -162,6 +167,47 @@ class ArticlePlayer(Base):
     )
 
 
+class Badge(StrEnum):
+    """``feedback.badge``: which of a card's badges a reader says is wrong."""
+
+    CATEGORY = "category"
+    STATUS = "status"
+
+
+class Feedback(Base):
+    """A reader's "wrong?" on one badge of one article. ``client_key`` is a keyed hash of
+    the reader's address (never the address): it counts a client's flags for the rate
+    limit and nothing else."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_client_key_created", "client_key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    badge: Mapped[str] = mapped_column(String(10))
+    # What the badge said when it was flagged (a reclassification may change it since).
+    label: Mapped[str | None] = mapped_column(String(20))
+    suggested: Mapped[str | None] = mapped_column(String(20))
+    client_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReclassifyProgress(Base):
+    """One row: how far ``db reclassify`` got, so an interrupted run resumes there."""
+
+    __tablename__ = "reclassify_progress"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_article_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class RunStatus(StrEnum):
     """``scrape_runs.status``."""
 
@@ -169,6 +215,8 @@ class RunStatus(StrEnum):
     OK = "ok"  # every feed answered
     PARTIAL = "partial"  # some feeds failed, others delivered
     FAILED = "failed"  # every feed failed
+    # Its collector died or stopped beating; the next collector to take the lock says so.
+    ABANDONED = "abandoned"
 
 
 class ScrapeRun(Base):

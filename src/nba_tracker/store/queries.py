@@ -85,6 +85,9 @@ class ArticleView:
     teams: list[TeamRef] = field(default_factory=list)
     players: list[PlayerRef] = field(default_factory=list)
     picks: list[dict[str, Any]] = field(default_factory=list)
+    # The phrase that decided each badge (empty for articles stored before evidence was).
+    category_evidence: str = ""
+    status_evidence: str = ""
 
 
 @dataclass
@@ -107,6 +110,8 @@ class StoryView:
     players: list[str]
     sources: list[str] = field(default_factory=list)
     articles: list[ArticleView] = field(default_factory=list)
+    # Why the story has its status: the evidence of its first article with that status.
+    status_evidence: str = ""
 
 
 @dataclass
@@ -230,7 +235,7 @@ _ARTICLE_VIEW_COLUMNS = (
     Article.id, Article.uid, Article.title, Article.summary, Article.url, Article.published_at,
     Article.published_estimated, Article.category, Article.status, Article.title_ja,
     Article.summary_ja, Article.translation_status, Article.translated_at, Article.story_id,
-    Article.assets,
+    Article.assets, Article.category_evidence, Article.status_evidence,
 )  # fmt: skip
 
 
@@ -263,6 +268,8 @@ def _views(session: Session, rows: Sequence[Any]) -> list[ArticleView]:
             teams=teams.get(a.id, []),
             players=players.get(a.id, []),
             picks=list((a.assets or {}).get("picks", [])),
+            category_evidence=a.category_evidence,
+            status_evidence=a.status_evidence,
         )
         for a in rows
     ]
@@ -355,9 +362,28 @@ def stories(
     if team:
         views = [v for v in views if team.upper() in v.teams][:first]
     sources = story_sources(session, [v.id for v in views])
+    evidence = story_status_evidence(session, [v.id for v in views])
     for v in views:
         v.sources = sources.get(v.id, [])
+        v.status_evidence = evidence.get(v.id, "")
     return views
+
+
+def story_status_evidence(session: Session, story_ids: list[int]) -> dict[int, str]:
+    """Each story's status evidence: that of its earliest article with the story's
+    status, the article that gave the story its status (a later, more certain report
+    supersedes; an equal one does not)."""
+    out: dict[int, str] = {}
+    if not story_ids:
+        return out
+    for sid, evidence in session.execute(
+        select(Article.story_id, Article.status_evidence)
+        .join(Story, and_(Story.id == Article.story_id, Story.status == Article.status))
+        .where(Article.story_id.in_(story_ids))
+        .order_by(Article.published_at, Article.id)
+    ):
+        out.setdefault(int(sid or 0), evidence)
+    return out
 
 
 def story_with_articles(session: Session, story_id: int) -> StoryView | None:
@@ -370,6 +396,9 @@ def story_with_articles(session: Session, story_id: int) -> StoryView | None:
     ).all()
     view.articles = _views(session, rows)
     view.sources = list(dict.fromkeys(a.source for a in view.articles))
+    view.status_evidence = next(
+        (a.status_evidence for a in view.articles if a.status == view.status), ""
+    )
     return view
 
 

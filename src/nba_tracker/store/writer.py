@@ -77,6 +77,7 @@ def store_items(
 _ARTICLE_COLUMNS = (
     "uid", "source_id", "url", "title", "summary", "published_at", "published_estimated",
     "fetched_at", "category", "status", "assets", "translation_status", "story_id",
+    "category_evidence", "status_evidence", "guid",
 )  # fmt: skip
 
 
@@ -153,6 +154,10 @@ def _article_row(
         "assets": {"picks": picks} if picks else None,
         "translation_status": TranslationStatus.PENDING,
         "story_id": story_id,
+        "category_evidence": analysis.category_evidence,
+        "status_evidence": analysis.status_evidence,
+        # Feeds' items carry their guid; an item built elsewhere may not have one.
+        "guid": getattr(a.item, "guid", None),
     }
 
 

@@ -63,6 +63,12 @@ class Article:
     teams: list[Team]
     players: list[Player]
     picks: list[Pick]
+    category_evidence: str = strawberry.field(
+        description="The phrase that decided the category (empty when none was recorded)."
+    )
+    status_evidence: str = strawberry.field(
+        description='The phrase that decided the status, e.g. "have officially acquired".'
+    )
 
     @classmethod
     def of(cls, a: q.ArticleView) -> Article:
@@ -87,6 +93,8 @@ class Article:
                 Pick(year=p.get("year"), round=p.get("round"), original_team=p.get("original_team"))
                 for p in a.picks
             ],
+            category_evidence=a.category_evidence,
+            status_evidence=a.status_evidence,
         )
 
 
@@ -148,6 +156,9 @@ class Story:
     players: list[str]
     sources: list[str]
     articles: list[Article]
+    status_evidence: str = strawberry.field(
+        description="The status evidence of the article that gave the story its status."
+    )
 
     @classmethod
     def of(cls, s: q.StoryView) -> Story:
@@ -163,6 +174,7 @@ class Story:
             players=s.players,
             sources=s.sources,
             articles=[Article.of(a) for a in s.articles],
+            status_evidence=s.status_evidence,
         )
 
 
