@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nba_tracker.api import atom, health, metrics
+from nba_tracker.api import atom, feedback, health, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.cors import Cors, CorsPolicy
@@ -80,6 +80,7 @@ def create_app(
         app.state.sessionmaker = factory
         app.state.services = services
         app.state.auth_limiter = limiter
+        app.state.feedback_key = feedback.hash_key(settings)
         app.state.cache = cache
         if startup_feeds:
             try:
@@ -106,7 +107,7 @@ def create_app(
         redoc_url=None,
     )
     app.include_router(graphql_router(), prefix="/graphql")
-    for router in (health.router, metrics.router, atom.router, web.router):
+    for router in (health.router, metrics.router, atom.router, feedback.router, web.router):
         app.include_router(router)
     # The original tracker answered GraphQL at the root and its clients still post there;
     # GET / stays the page (the web router above matches it first).

@@ -1,4 +1,4 @@
-// NBA Trade Tracker page: language toggle, relative times, "N new" notice, filters.
+// NBA Trade Tracker page: language toggle, relative times, "N new" notice, filters, flags.
 (function () {
   "use strict";
   // The edition (English or Japanese) is chosen by the server: the toggle is a plain
@@ -71,5 +71,27 @@
       if (apply) apply.classList.add("js-hidden");
     }
     if (document.body.dataset.live === "on") startPolling(document.body);
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("[data-flag]") : null;
+      if (button && !button.disabled) flag(button);
+    });
   });
+
+  // "wrong?" on a badge: one same-origin JSON POST; the button then says how it went.
+  function flag(button) {
+    button.disabled = true;
+    fetch("/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ article: button.dataset.article, badge: button.dataset.flag }),
+      credentials: "same-origin"
+    }).then(function (r) {
+      var word = r.status === 201 ? "done" : r.status === 429 ? "limited" : "failed";
+      button.textContent = button.dataset[word];
+      if (word === "failed") button.disabled = false;
+    }).catch(function () {
+      button.textContent = button.dataset.failed;
+      button.disabled = false;
+    });
+  }
 })();
