@@ -158,7 +158,8 @@ def test_japanese_toggle_shows_translations_where_present(site: Any, page: Any) 
     assert translated.locator(".t-en").is_visible()
     assert not translated.locator(".t-ja").is_visible()
 
-    page.click("[data-lang-toggle]")
+    page.click("[data-lang-toggle]")  # a link: the server renders the Japanese edition
+    page.wait_for_url(re.compile(r"lang=ja"))
     assert "ja" in (page.locator("html").get_attribute("class") or "")
     assert "lang=ja" in page.url
     assert translated.locator(".t-ja").inner_text() == JA_TITLE
@@ -169,6 +170,7 @@ def test_japanese_toggle_shows_translations_where_present(site: Any, page: Any) 
     page.goto(served.url + "/?category=Waiver")  # the choice is remembered without the parameter
     assert page.locator(".card-title .t-ja", has_text=JA_TITLE).is_visible()
     page.click("[data-lang-toggle]")
+    page.wait_for_url(re.compile(r"lang=en"))
     assert "lang=ja" not in page.url
     assert page.locator(".card-title .t-ja").first.is_hidden()
 
