@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # Every feed may be on loopback/private addresses (a tracker whose feeds all live
     # inside a private network). Off: only feeds marked ``private`` may.
     fetch_allow_private: bool = False
+    # A collector whose lock heartbeat is silent this long loses the lock (ingest/lock.py);
+    # a run still "running" after the deadline makes /health degraded.
+    collection_lease_seconds: float = Field(45.0, gt=0, le=60)
+    collection_deadline_seconds: float = Field(900.0, gt=0)
 
     # API
     api_token: SecretStr | None = None

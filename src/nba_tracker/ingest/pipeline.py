@@ -18,7 +18,7 @@ from nba_tracker.domain.analysis import analyze
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.errors import FeedParseError
 from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
-from nba_tracker.ingest.lock import LockMode, collection_lock
+from nba_tracker.ingest.lock import LockHandle, LockMode, collection_lock
 from nba_tracker.ingest.parse import parse_feed
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
@@ -121,20 +121,29 @@ class Collector:
         lock: LockMode = LockMode.WAIT,
     ) -> CollectionReport:
         specs = list(feeds) if feeds is not None else load_feeds(self.settings.feeds_file)
-        lock_cm = collection_lock(engine_of(self.factory), lock)
-        await asyncio.to_thread(lock_cm.__enter__)
+        lock_cm = collection_lock(
+            engine_of(self.factory), lock, lease_seconds=self.settings.collection_lease_seconds
+        )
+        handle = await asyncio.to_thread(lock_cm.__enter__)
         try:
-            return await self._run_locked(specs, trigger)
+            return await self._run_locked(specs, trigger, handle)
         finally:
             await asyncio.to_thread(lock_cm.__exit__, None, None, None)
 
-    async def _run_locked(self, specs: list[FeedSpec], trigger: str) -> CollectionReport:
+    async def _run_locked(
+        self, specs: list[FeedSpec], trigger: str, handle: LockHandle
+    ) -> CollectionReport:
         started = time.monotonic()
         states, run_id = await asyncio.to_thread(self._begin, specs, trigger)
         report = CollectionReport(run_id=run_id, started_at=datetime.now(UTC))
         options = fetch_options(self.settings)
         by_name = {s.spec.name: s for s in states}
         async for result in fetch_each([(s.spec, s.validators) for s in states], options):
+            if not handle.held:
+                # Another collector took the lock after this one stopped beating (it was
+                # suspended or frozen): it owns the run now; write nothing more.
+                log.warning("Collection stopped: the lock was taken over", run_id=run_id)
+                break
             outcome = await asyncio.to_thread(self._process, by_name[result.spec.name], result)
             report.feeds.append(outcome)
         report.finished_at = datetime.now(UTC)
@@ -154,6 +163,10 @@ class Collector:
         by_name = {s.name: s for s in specs}
         with transaction(self.factory) as session:
             known = store.sync_sources(session, specs)
+            # This collector holds the lock, so any run still "running" has no collector.
+            abandoned = store.abandon_unfinished_runs(session, datetime.now(UTC))
+            if abandoned:
+                log.warning("Runs left unfinished by a lost collector", abandoned=abandoned)
             run_id = store.begin_run(session, trigger, datetime.now(UTC))
         return [_SourceState(by_name[k.name], k) for k in known], run_id
 

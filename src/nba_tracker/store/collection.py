@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.news import FeedConfig
@@ -125,6 +125,29 @@ def begin_run(session: Session, trigger: str, now: datetime) -> int:
     return run.id
 
 
+def abandon_unfinished_runs(session: Session, now: datetime) -> int:
+    """Runs still ``running`` when a collector has just taken the lock: their collector
+    is gone (or lost the lock for not beating). Returns how many."""
+    result = session.execute(
+        update(ScrapeRun)
+        .where(ScrapeRun.status == RunStatus.RUNNING)
+        .values(status=RunStatus.ABANDONED, finished_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def stuck_runs(session: Session, started_before: datetime) -> int:
+    """How many runs are ``running`` although they started before ``started_before``."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ScrapeRun)
+            .where(ScrapeRun.status == RunStatus.RUNNING, ScrapeRun.started_at < started_before)
+        )
+        or 0
+    )
+
+
 def finish_run(
     session: Session,
     run_id: int,
@@ -135,7 +158,8 @@ def finish_run(
 ) -> None:
     session.execute(
         update(ScrapeRun)
-        .where(ScrapeRun.id == run_id)
+        # A run marked abandoned (its collector lost the lock) stays so.
+        .where(ScrapeRun.id == run_id, ScrapeRun.status == RunStatus.RUNNING)
         .values(finished_at=finished_at, status=status, feeds=feeds, **totals)
     )
 
