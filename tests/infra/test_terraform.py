@@ -35,6 +35,12 @@ REQUIRED_OUTPUTS = {
 _BLOCK = re.compile(r'^(variable|output) "([^"]+)" \{\n(.*?)^\}', re.M | re.S)
 
 
+def hcl(path: Path) -> str:
+    """A Terraform file with its alignment spaces collapsed, so a check reads what the
+    code says, not how `terraform fmt` lined it up."""
+    return re.sub(r"[ \t]+", " ", path.read_text())
+
+
 def blocks(path: Path, kind: str) -> dict[str, str]:
     return {name: body for k, name, body in _BLOCK.findall(path.read_text()) if k == kind}
 
@@ -115,30 +121,30 @@ def test_environment_files(env: str) -> None:
 
 
 def test_prod_differs_where_it_must() -> None:
-    dev = (TERRAFORM_DIR / "environments" / "dev" / "main.tf").read_text()
-    prod = (TERRAFORM_DIR / "environments" / "prod" / "main.tf").read_text()
+    dev = hcl(TERRAFORM_DIR / "environments" / "dev" / "main.tf")
+    prod = hcl(TERRAFORM_DIR / "environments" / "prod" / "main.tf")
     assert 'module "scheduler"' in dev
     assert 'module "scheduler"' not in prod, "prod must not be stopped at night"
     assert re.search(r"instance_count\s+=\s+2", prod)
     assert len(re.findall(r"deletion_protection\s+=\s+true", prod)) == 2  # ALB and Aurora
-    assert 'dashboard     = "NBATracker-Prod"' in prod
+    assert 'dashboard = "NBATracker-Prod"' in prod
 
 
 def test_guide_names_and_schedules() -> None:
-    scheduler = (TERRAFORM_DIR / "modules" / "scheduler" / "variables.tf").read_text()
+    scheduler = hcl(TERRAFORM_DIR / "modules" / "scheduler" / "variables.tf")
     assert '"cron(0 13 * * ? *)"' in scheduler and '"cron(0 23 * * ? *)"' in scheduler
-    aurora = (TERRAFORM_DIR / "modules" / "aurora" / "variables.tf").read_text()
+    aurora = hcl(TERRAFORM_DIR / "modules" / "aurora" / "variables.tf")
     assert '"sun:15:00-sun:16:00"' in aurora
-    aurora_main = (TERRAFORM_DIR / "modules" / "aurora" / "main.tf").read_text()
-    assert "manage_master_user_password   = true" in aurora_main
+    aurora_main = hcl(TERRAFORM_DIR / "modules" / "aurora" / "main.tf")
+    assert "manage_master_user_password = true" in aurora_main
     assert "master_password" not in aurora_main.replace("manage_master_user_password", "")
-    ecs = (TERRAFORM_DIR / "modules" / "ecs_service" / "main.tf").read_text()
+    ecs = hcl(TERRAFORM_DIR / "modules" / "ecs_service" / "main.tf")
     assert 'log_group_name = "/aws/ecs/${var.name}"' in ecs
 
 
 def test_task_role_translate_is_scoped_to_the_terminology() -> None:
-    ecs = (TERRAFORM_DIR / "modules" / "ecs_service" / "main.tf").read_text()
-    statement = ecs[ecs.index('sid       = "TranslateWithTerminology"') :]
+    ecs = hcl(TERRAFORM_DIR / "modules" / "ecs_service" / "main.tf")
+    statement = ecs[ecs.index('sid = "TranslateWithTerminology"') :]
     statement = statement[: statement.index("}")]
     assert '["translate:TranslateText", "translate:GetTerminology"]' in statement
     assert "resources = [local.terminology_arn]" in statement
