@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +24,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+feedback_app = typer.Typer(help="Readers' flags on wrong badges.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
 
 console = Console()
 
@@ -53,6 +56,135 @@ def db_upgrade() -> None:
         raise TrackerError(f"migration failed: {type(exc).__name__}: {exc}") from None
     finally:
         engine.dispose()
+
+
+@db_app.command("reclassify")
+@guarded
+def db_reclassify(
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=10_000, help="Articles per transaction.")
+    ] = 500,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Start over instead of resuming an unfinished run.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Label every stored article again with the current rules and model, re-merge the
+    stories they moved between, and move the data version so caches refresh. Resumes an
+    interrupted run where it stopped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from nba_tracker.ingest.lock import LockMode, collection_lock
+    from nba_tracker.store.engine import make_engine, make_sessionmaker
+    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.reclassify import Progress as Done
+    from nba_tracker.store.reclassify import reclassify
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=json_output,
+        )
+        task = bar.add_task("reclassifying", total=None)
+
+        def advance(state: Done) -> None:
+            bar.update(task, completed=state.done, total=state.total)
+
+        with bar:
+            # A collection waits for the batch in hand, never for the whole run.
+            result = reclassify(
+                make_sessionmaker(engine),
+                batch_size=batch_size,
+                restart=restart,
+                on_batch=advance,
+                batch_guard=lambda: collection_lock(engine, LockMode.WAIT),
+            )
+    finally:
+        engine.dispose()
+    if json_output:
+        sys.stdout.write(json.dumps(result.to_json_dict()) + "\n")
+        return
+    console.print(f"{result.done} articles reclassified, {result.changed} changed")
+
+
+@feedback_app.command("list")
+@guarded
+def feedback_list(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Newest this many.")] = 100,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per flag.")] = False,
+) -> None:
+    """Flags readers raised on badges, newest first."""
+    from nba_tracker.store import feedback
+    from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
+    from nba_tracker.store.migrate import prepare_database
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        with transaction(make_sessionmaker(engine)) as session:
+            flags = feedback.list_flags(session, limit)
+    finally:
+        engine.dispose()
+    if json_output:
+        for f in flags:
+            sys.stdout.write(json.dumps(f.to_json_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(flags)} flags")
+    for col in ("when", "badge", "said", "now", "suggested", "source", "title"):
+        table.add_column(col)
+    for f in flags:
+        table.add_row(
+            f.created_at.strftime("%Y-%m-%d %H:%M"),
+            f.badge,
+            f.label or "",
+            f.current or "",
+            f.suggested or "",
+            f.source,
+            f.title,
+        )
+    console.print(table)
+
+
+@feedback_app.command("export")
+@guarded
+def feedback_export(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Flagged articles as JSON Lines in the labels' format (tests/data/labels), one row
+    per article: suggestions applied; a badge flagged without one stays as it is, named
+    in "disputed", with confidence "low"."""
+    from nba_tracker.store import feedback
+    from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
+    from nba_tracker.store.migrate import prepare_database
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        with transaction(make_sessionmaker(engine)) as session:
+            lines = [
+                json.dumps(r, ensure_ascii=False) + "\n" for r in feedback.export_rows(session)
+            ]
+    finally:
+        engine.dispose()
+    if out is None:
+        sys.stdout.writelines(lines)
+        return
+    try:
+        out.write_text("".join(lines), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write {out}: {exc.strerror}") from None
+    console.print(f"{len(lines)} flagged articles written to {out}")
 
 
 @app.command()
