@@ -47,7 +47,7 @@ HEALTH_TIMEOUT = timedelta(minutes=4)  # below the 5-minute schedule: runs never
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 150  # a collection run fetches every feed before it answers
 
-SCRAPE_MUTATION = "mutation { scrapeRss { savedCount skippedCount errorCount errors } }"
+SCRAPE_MUTATION = "mutation { scrapeRss { savedCount skippedCount errorCount errors errorCodes } }"
 TRANSLATE_MUTATION = (
     "mutation TranslatePending($limit: Int) {"
     " translatePendingNews(limit: $limit) { translatedCount failedCount skipped } }"
@@ -58,9 +58,11 @@ class GraphQLError(AirflowException):
     """The API answered with GraphQL errors."""
 
 
-# The API answers a wrong or missing token with this GraphQL error (and counts it
-# towards the caller's rate limit, so retrying would only make things worse).
-AUTH_ERROR = "Authentication required"
+# The codes the API sends (nba_tracker.errors; this file ships to MWAA without the
+# package). A wrong or missing token is counted towards the caller's rate limit, so
+# retrying it would only make things worse.
+UNAUTHENTICATED = "UNAUTHENTICATED"
+COLLECTION_IN_PROGRESS = "COLLECTION_IN_PROGRESS"
 
 
 def api_endpoint() -> tuple[str, str | None]:
@@ -104,7 +106,7 @@ def graphql(query: str, variables: dict[str, Any] | None = None) -> dict[str, An
         raise AirflowException(f"API answered HTTP {response.status_code}: {response.text[:300]}")
     if body.get("errors"):
         messages = "; ".join(str(e.get("message", e)) for e in body["errors"])
-        if AUTH_ERROR in messages:
+        if UNAUTHENTICATED in error_codes(body["errors"]):
             raise AirflowFailException(f"API refused the token: {messages}")
         raise GraphQLError(f"API answered errors: {messages}")
     if response.status_code != 200 or not isinstance(body.get("data"), dict):
@@ -129,10 +131,19 @@ def api_is_healthy() -> bool:
     return True
 
 
+def error_codes(errors: list[Any]) -> set[str]:
+    """``extensions.code`` of each GraphQL error."""
+    return {
+        str((e.get("extensions") or {}).get("code"))
+        for e in errors
+        if isinstance(e, dict) and isinstance(e.get("extensions"), dict)
+    }
+
+
 def collection_in_progress(result: dict[str, Any]) -> bool:
     """The API runs one collection at a time and tells a second caller so."""
-    messages = [str(e).lower() for e in result.get("errors") or []]
-    return bool(messages) and all("in progress" in m for m in messages)
+    codes = result.get("errorCodes") or []
+    return bool(codes) and all(c == COLLECTION_IN_PROGRESS for c in codes)
 
 
 def check_scrape(result: dict[str, Any]) -> None:

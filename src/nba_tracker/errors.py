@@ -11,12 +11,16 @@ the CLI's exit status)::
     │   ├── DatabaseUnavailable   the database is away or overloaded
     │   ├── StorageUnavailable    the disk is full or refuses us (permissions)
     │   └── CollectionInProgress  another process is collecting           COLLECTION_IN_PROGRESS
-    ├── FeedError                 one feed cannot be read; the run goes on (kept on the source)
+    ├── FeedError                 one feed cannot be read; the run goes on  FEED_FAILED
     │   ├── FeedParseError        the body is not a feed we can read
     │   └── FeedTooLarge          the body is over the size cap
     ├── TranslationError          one text could not be translated (kept on the article)
     └── OpsError                  an AWS operation failed                 OPS_FAILED          exit 1
         └── Aborted               the operator declined a change                              exit 3
+
+``scrapeRss`` reports each feed that failed and a collection already running as entries
+of ``errors`` with the matching ``errorCodes`` (FEED_FAILED, COLLECTION_IN_PROGRESS): a
+busy collection is an answer, not a failed request.
 
 One handler per interface renders them: GraphQL in ``api.graphql.errors`` (a
 :class:`TrackerError` becomes an error with its ``code``; anything else is masked),
@@ -110,6 +114,8 @@ class CollectionInProgress(Unavailable):
 
 class FeedError(TrackerError):
     """One feed could not be read. The collection goes on; the source records why."""
+
+    code = "FEED_FAILED"
 
 
 class FeedParseError(FeedError):

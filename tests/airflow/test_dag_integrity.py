@@ -131,8 +131,25 @@ SCRAPE_RESULTS = [
         "AirflowException: every feed failed (2 errors): A: 404; B: 500",
     ),
     (
-        {"savedCount": 0, "skippedCount": 0, "errorCount": 1, "errors": ["Collection in progress"]},
+        {
+            "savedCount": 0,
+            "skippedCount": 0,
+            "errorCount": 1,
+            "errors": ["Collection in progress"],
+            "errorCodes": ["COLLECTION_IN_PROGRESS"],
+        },
         "in_progress",
+    ),
+    # the words alone do not make a busy collection: only the code does
+    (
+        {
+            "savedCount": 0,
+            "skippedCount": 0,
+            "errorCount": 1,
+            "errors": ["In Progress Feed: HTTP 500"],
+            "errorCodes": ["FEED_FAILED"],
+        },
+        "AirflowException: every feed failed (1 errors): In Progress Feed: HTTP 500",
     ),
 ]
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nba_tracker.api import metrics
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.graphql.types import ScrapeResult, TranslationResult
+from nba_tracker.errors import FeedError
 from nba_tracker.ingest.lock import CollectionInProgress, LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
@@ -58,7 +59,13 @@ class Services:
         try:
             report = await self.collect(trigger="api")
         except CollectionInProgress as exc:
-            return ScrapeResult(saved_count=0, skipped_count=0, error_count=1, errors=[str(exc)])
+            return ScrapeResult(
+                saved_count=0,
+                skipped_count=0,
+                error_count=1,
+                errors=[exc.message],
+                error_codes=[exc.code],
+            )
         totals = report.totals
         errors = [f"{f.name}: {f.error}" for f in report.feeds if f.error]
         return ScrapeResult(
@@ -66,6 +73,7 @@ class Services:
             skipped_count=totals["duplicate"],
             error_count=len(errors),
             errors=errors,
+            error_codes=[FeedError.code] * len(errors),
         )
 
     async def translate(self, limit: int) -> TranslationResult:

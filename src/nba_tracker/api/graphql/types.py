@@ -231,6 +231,11 @@ class ScrapeResult:
     skipped_count: int
     error_count: int
     errors: list[str]
+    error_codes: list[str] = strawberry.field(
+        default_factory=list,
+        description="One code per entry of `errors`: FEED_FAILED, or COLLECTION_IN_PROGRESS "
+        "when another collection is running (nothing was collected by this call).",
+    )
 
 
 @strawberry.type(
