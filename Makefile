@@ -9,7 +9,7 @@ PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
 .PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
-        bench-understanding eval train test-infra checkov airflow-dev clean db-upgrade venv
+        bench-understanding eval train test-infra test-deploy checkov airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
@@ -34,11 +34,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## Every test: lint, types, unit, PostgreSQL, moto, browser, Airflow, Terraform, reliability.
+## Every test: lint, types, unit, PostgreSQL, moto, browser, Airflow, Terraform, reliability,
+## and the deployment test, which runs beside the rest (it mostly waits on Terraform).
 test: $(STAMP)
 	@$(MAKE) --no-print-directory lint typecheck
 	@scripts/test-setup.sh
-	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest $(PYTEST_ARGS)
+	@mkdir -p build
+	@$(BIN)/pytest tests/deploy -p no:cacheprovider --basetemp=build/test-deploy -q >build/test-deploy.log 2>&1 & deploy=$$!; \
+	  NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest --ignore=tests/deploy $(PYTEST_ARGS); rest=$$?; \
+	  wait $$deploy; deployed=$$?; \
+	  echo "--- make test-deploy (ran beside the suite above) ---"; cat build/test-deploy.log; \
+	  [ $$rest -eq 0 ] && [ $$deployed -eq 0 ]
+
+## environments/dev applied to a moto server, the operations guide run on it, prod planned,
+## everything destroyed (docs/deploy.md, "Testing the deployment").
+test-deploy: $(STAMP)
+	$(BIN)/pytest tests/deploy -p no:cacheprovider --basetemp=build/test-deploy $(PYTEST_ARGS)
 
 pytest: $(STAMP)
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/pytest $(PYTEST_ARGS)
