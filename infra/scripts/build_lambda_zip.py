@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "nba_tracker"
 # What the handler imports: the package root and the lambdas subpackage, nothing that
 # needs the application's dependencies.
-INCLUDE = ("__init__.py", "lambdas", "ops/__init__.py", "ops/lifecycle.py")
+INCLUDE = ("__init__.py", "aws_errors.py", "lambdas", "ops/__init__.py", "ops/lifecycle.py")
 DEFAULT_OUTPUT = ROOT / "build" / "lambda" / "scheduler.zip"
 EPOCH = (1980, 1, 1, 0, 0, 0)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import InvalidInput, OpsContext
 
 FORMAT = "nba-tracker-config/1"
@@ -206,7 +207,7 @@ def _secret_step(ctx: OpsContext, secret: Mapping[str, Any]) -> ImportStep:
     try:
         current = ctx.client("secretsmanager").get_secret_value(SecretId=name)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+        if error_code(exc) != "ResourceNotFoundException":
             raise
         create: dict[str, Any] = {"Name": name, **value}
         if secret.get("kms_key_id"):

@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
 
 ENGINE = "aurora-postgresql"
@@ -73,7 +74,7 @@ def _describe_cluster(ctx: OpsContext, cluster: str) -> dict[str, Any] | None:
     try:
         found = ctx.client("rds").describe_db_clusters(DBClusterIdentifier=cluster)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "DBClusterNotFoundFault":
+        if error_code(exc) == "DBClusterNotFoundFault":
             return None
         raise
     clusters = found.get("DBClusters", [])

@@ -35,6 +35,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from nba_tracker.aws_errors import error_code, error_message
 from nba_tracker.errors import Aborted, InvalidInput, OpsError
 from nba_tracker.ops.naming import (
     DEFAULT_REGION,
@@ -208,9 +209,8 @@ def describe_aws_error(exc: BaseException) -> str:
     if isinstance(exc, NoRegionError):
         return "no AWS region: pass --region"
     if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "Error")
-        msg = " ".join(str(error.get("Message", "")).split())
+        code = error_code(exc) or "Error"
+        msg = " ".join(error_message(exc).split())
         if msg.lower().startswith("<!doctype") or msg.lower().startswith("<html"):
             # Not an AWS error body: an emulator or proxy answered with a web page.
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")

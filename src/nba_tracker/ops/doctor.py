@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import OpsContext
 
 SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "high": 2}
@@ -30,10 +31,6 @@ class Finding:
 
 def exit_code(findings: list[Finding]) -> int:
     return max((SEVERITY_RANK[f.severity] for f in findings), default=0)
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 # Stop reasons as ECS writes them, mapped to the guide's common causes.
@@ -78,7 +75,7 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
             "services", []
         )
     except ClientError as exc:
-        if _code(exc) != "ClusterNotFoundException":
+        if error_code(exc) != "ClusterNotFoundException":
             raise
         services = []
     if not services or services[0].get("status") == "INACTIVE":
@@ -143,7 +140,7 @@ def _target_group_arn(ctx: OpsContext, service: dict[str, Any]) -> str | None:
     try:
         groups = ctx.client("elbv2").describe_target_groups(Names=[ctx.names.target_group_name])
     except ClientError as exc:
-        if _code(exc) == "TargetGroupNotFound":
+        if error_code(exc) == "TargetGroupNotFound":
             return None
         raise
     found = groups.get("TargetGroups", [])
@@ -194,7 +191,7 @@ def _check_image(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
                 repositoryName=repository, imageIds=[{"imageTag": tag}]
             )
         except ClientError as exc:
-            if _code(exc) in {"ImageNotFoundException", "RepositoryNotFoundException"}:
+            if error_code(exc) in {"ImageNotFoundException", "RepositoryNotFoundException"}:
                 findings.append(
                     Finding(
                         "ecs",
@@ -214,7 +211,7 @@ def check_db(ctx: OpsContext) -> list[Finding]:
     try:
         cluster = rds.describe_db_clusters(DBClusterIdentifier=n.db_cluster)["DBClusters"][0]
     except ClientError as exc:
-        if _code(exc) == "DBClusterNotFoundFault":
+        if error_code(exc) == "DBClusterNotFoundFault":
             return [Finding("db", "high", f"cluster {n.db_cluster} not found", "terraform apply")]
         raise
     findings: list[Finding] = []
@@ -312,7 +309,7 @@ def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
             Finding(
                 "db",
                 "high",
-                f"database secret {secret} not readable: {_code(exc)}",
+                f"database secret {secret} not readable: {error_code(exc)}",
                 "check the secret and the execution role's secretsmanager:GetSecretValue",
             )
         ]
@@ -374,7 +371,7 @@ def _check_environment(ctx: OpsContext) -> tuple[list[Finding], dict[str, Any]]:
     try:
         env: dict[str, Any] = ctx.client("mwaa").get_environment(Name=n.mwaa_env)["Environment"]
     except ClientError as exc:
-        if _code(exc) != "ResourceNotFoundException":
+        if error_code(exc) != "ResourceNotFoundException":
             raise
         absent = Finding(
             "mwaa",
@@ -423,7 +420,7 @@ def _check_dag_bucket(ctx: OpsContext, environment: dict[str, Any]) -> list[Find
             for o in page.get("Contents", [])
         ]
     except ClientError as exc:
-        return [Finding("mwaa", "high", f"bucket {bucket}: {_code(exc)}", "terraform apply")]
+        return [Finding("mwaa", "high", f"bucket {bucket}: {error_code(exc)}", "terraform apply")]
     findings = []
     dags = [k for k in keys if k.startswith(f"{dag_path}/") and k.endswith(".py")]
     if f"{dag_path}/nba_rss_scraper.py" not in dags:

@@ -14,6 +14,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code, error_message
+
 HOLD = "hold"
 
 
@@ -44,7 +46,7 @@ def _read_state(ssm: Any, name: str) -> tuple[dict[str, Any], bool]:
     try:
         value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ParameterNotFound":
+        if error_code(exc) == "ParameterNotFound":
             return {}, False
         raise
     try:
@@ -169,8 +171,7 @@ def _guarded(step: Any, resource: str, *args: Any) -> StepResult:
     try:
         return step(*args)
     except ClientError as exc:
-        error = exc.response.get("Error", {})
-        return StepResult(resource, "error", f"{error.get('Code')}: {error.get('Message')}")
+        return StepResult(resource, "error", f"{error_code(exc)}: {error_message(exc)}")
 
 
 def stop(clients: dict[str, Any], target: Target) -> list[StepResult]:

@@ -17,6 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError, describe_aws_error
 
 DAY_MS = 86_400_000
@@ -35,7 +36,7 @@ def _read_watermarks(ctx: OpsContext) -> dict[str, int]:
         ]
         return {k: int(v) for k, v in json.loads(raw).items()}
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ParameterNotFound":
+        if error_code(exc) == "ParameterNotFound":
             return {}
         raise
 
@@ -196,7 +197,7 @@ def check_automated_backups(ctx: OpsContext, min_retention: int = 7) -> dict[str
             "DBClusters"
         ]
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "DBClusterNotFoundFault":
+        if error_code(exc) == "DBClusterNotFoundFault":
             raise OpsError(f"cluster {ctx.names.db_cluster} not found") from None
         raise
     retention = int(clusters[0].get("BackupRetentionPeriod") or 0)

@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
 
 # Deliberately plain: one @, no spaces, a dotted domain. SNS sends a confirmation
@@ -75,7 +76,7 @@ class Scope:
 
 
 def _not_found(exc: ClientError) -> bool:
-    code = str(exc.response.get("Error", {}).get("Code", ""))
+    code = error_code(exc)
     return "NotFound" in code
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import OpsContext, OpsError
 
 LATEST = "latest"
@@ -21,7 +22,7 @@ def _manifest(ctx: OpsContext, tag: str) -> dict[str, Any] | None:
             .get("images", [])
         )
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "RepositoryNotFoundException":
+        if error_code(exc) == "RepositoryNotFoundException":
             raise OpsError(f"ECR repository {ctx.names.ecr_repository} not found") from None
         raise
     return images[0] if images else None
@@ -38,7 +39,7 @@ def _tag(ctx: OpsContext, image: dict[str, Any], tag: str) -> None:
         )
     except ClientError as exc:
         # Tagging an image with the tag it already has is no change, not a failure.
-        if exc.response.get("Error", {}).get("Code") != "ImageAlreadyExistsException":
+        if error_code(exc) != "ImageAlreadyExistsException":
             raise
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from nba_tracker.aws_errors import error_code, error_message
 from nba_tracker.errors import TranslationError
 
 # Amazon Translate accepts at most 10,000 bytes of UTF-8 per request.
@@ -95,8 +96,8 @@ class AmazonTranslator:
             try:
                 return str(self.client.translate_text(**params)["TranslatedText"])
             except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code", "")
-                message = exc.response.get("Error", {}).get("Message", "")
+                code = error_code(exc)
+                message = error_message(exc)
                 if code in RETRYABLE and attempt < self.retries:
                     attempt += 1
                     self.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
