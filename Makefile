@@ -80,6 +80,18 @@ bench-ingest: $(STAMP)
 bench-understanding: $(STAMP)
 	$(BIN)/python bench/bench_understanding.py
 
+## The tracker's collection beside newsboat and the reader library on 40 real feeds
+## (needs ../shared/corpus). Installs both peers: newsboat from apt, reader in .venvs/peers.
+.PHONY: bench-peers
+bench-peers: $(STAMP)
+	@command -v newsboat >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends newsboat >/dev/null; } \
+	  || { echo "bench-peers needs newsboat (apt-get install newsboat, as root)" >&2; exit 1; }
+	@uv venv -q --allow-existing -p $(PYTHON) .venvs/peers
+	@uv pip install -q -p .venvs/peers reader sgmllib3k
+	$(BIN)/python bench/bench_peers.py --reader-python .venvs/peers/bin/python --newsboat "$$(command -v newsboat)"
+
 bench-api: $(STAMP)
 	@scripts/test-setup.sh
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_api.py

@@ -1,19 +1,17 @@
-"""``ops translate``: the Japanese edition's Amazon Translate terminology."""
+"""Commands of the guide's section 日本語版の用語 / Japanese edition terminology."""
 
 from __future__ import annotations
 
 import typer
-
 from nba_tracker.ops.core import OpsContext, ops_command
 from nba_tracker.translate.terminology import import_terminology, load_terms
 
-NAME = "translate"
-app = typer.Typer(
+translate_app = typer.Typer(
     help="Amazon Translate terminology for the Japanese edition.", no_args_is_help=True
 )
 
 
-@app.command("import-terminology")
+@translate_app.command("import-terminology")
 @ops_command(changes_aws=True)
 def import_terms(ctx: OpsContext) -> None:
     """Create or overwrite the NBA terminology (teams, players, terms) in Amazon Translate."""
@@ -42,3 +40,8 @@ def import_terms(ctx: OpsContext) -> None:
         ],
         title="Terminology imported",
     )
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"translate": translate_app}
+COMMANDS = []

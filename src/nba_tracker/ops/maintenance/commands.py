@@ -1,23 +1,20 @@
-"""``ops maintenance check`` and ``ops maintenance window set``."""
+"""Commands of the guide's section メンテナンス作業 / Maintenance (rows 23–24)."""
 
 from __future__ import annotations
 
 from typing import Annotated
-
 import typer
-
 from nba_tracker.ops import maintenance
 from nba_tracker.ops.core import OpsContext, ops_command
 
-NAME = "maintenance"
-app = typer.Typer(
+maintenance_app = typer.Typer(
     help="The maintenance checklist and the database's maintenance window.", no_args_is_help=True
 )
 window_app = typer.Typer(help="Aurora's weekly maintenance window (UTC).", no_args_is_help=True)
-app.add_typer(window_app, name="window")
+maintenance_app.add_typer(window_app, name="window")
 
 
-@app.command("check")
+@maintenance_app.command("check")
 @ops_command()
 def check(ctx: OpsContext) -> None:
     """Verify the guide's checklist where it can be; exit 1 when an item fails."""
@@ -39,3 +36,8 @@ def set_window(
     ctx.emit(
         [maintenance.set_window(ctx, maintenance.parse_window(window))], title="Maintenance window"
     )
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"maintenance": maintenance_app}
+COMMANDS = []

@@ -1,20 +1,18 @@
-"""``ops audit``: the security checks of the guide; exit 1 when a high finding exists."""
+"""Commands of the guide's section セキュリティ運用 / Security (rows 21–22)."""
 
 from __future__ import annotations
 
 import typer
-
 from nba_tracker.ops import security
 from nba_tracker.ops.core import OpsContext, ops_command
 
-NAME = "audit"
-app = typer.Typer(
+audit_app = typer.Typer(
     help="Security audit: credentials, open ports, secrets, encryption, log retention.",
     invoke_without_command=True,
 )
 
 
-@app.callback()
+@audit_app.callback()
 @ops_command()
 def audit(ctx: OpsContext) -> None:
     """Every finding with its severity and the remedy."""
@@ -26,3 +24,19 @@ def audit(ctx: OpsContext) -> None:
     )
     if any(f.severity == "high" for f in findings):
         raise typer.Exit(1)
+
+
+secrets_app = typer.Typer(help="Secrets Manager.", no_args_is_help=True)
+
+
+@secrets_app.command("rotate")
+@ops_command(changes_aws=True)
+def rotate(ctx: OpsContext) -> None:
+    """Rotate the DB password secret; refuses when it has no rotation configured."""
+    ctx.confirm(f"rotate {ctx.names.db_secret}")
+    ctx.emit([security.rotate_db_secret(ctx)], title="Secret rotation")
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"audit": audit_app, "secrets": secrets_app}
+COMMANDS = []

@@ -1,4 +1,4 @@
-"""``ops logs``: tail, search and the saved Insights queries."""
+"""Commands of the guide's section ログ管理 / Logs (rows 4–5)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
-
 import typer
-
 from nba_tracker.ops import logs
 from nba_tracker.ops.core import InvalidInput, OpsContext, console, err_console, ops_command
 
-NAME = "logs"
-app = typer.Typer(help="CloudWatch Logs of the service and of MWAA.", no_args_is_help=True)
+logs_app = typer.Typer(help="CloudWatch Logs of the service and of MWAA.", no_args_is_help=True)
 
 SOURCE_HELP = "ecs, mwaa-task or mwaa-scheduler"
 LimitOpt = Annotated[int, typer.Option("--limit", help="Show at most this many events.")]
@@ -48,7 +45,7 @@ def _note_truncated(ctx: OpsContext, truncated: bool, limit: int) -> None:
         )
 
 
-@app.command("tail")
+@logs_app.command("tail")
 @ops_command()
 def tail(
     ctx: OpsContext,
@@ -93,7 +90,7 @@ def tail(
     err_console.print(f"[dim]stopped following {group}[/]")
 
 
-@app.command("search")
+@logs_app.command("search")
 @ops_command()
 def search(
     ctx: OpsContext,
@@ -137,7 +134,7 @@ def _for_table(row: dict[str, Any]) -> dict[str, Any]:
     return {k: f"{v:.2f}" if isinstance(v, float) else v for k, v in row.items()}
 
 
-@app.command("insights")
+@logs_app.command("insights")
 @ops_command()
 def insights(
     ctx: OpsContext,
@@ -163,3 +160,8 @@ def insights(
         title=f"{query} over the last {since}",
         extra={"query": result.query, "statistics": result.statistics} if ctx.json_output else None,
     )
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"logs": logs_app}
+COMMANDS = []

@@ -1,26 +1,16 @@
-"""``ops emergency stop|start``: the guide's emergency stop, and its exact undo.
-
-The ECS service goes to 0 (its desired count and autoscaling bounds remembered in SSM),
-the Aurora cluster stops, and MWAA is disabled the Terraform way (or deleted with
-``--delete-mwaa``). ``start`` puts back exactly what ``stop`` saw. Either twice is harmless.
-
-Where the nightly scheduler runs (dev), both share its state parameter and the stop puts
-a hold on it, so the 08:00 scheduled start leaves an emergency stop alone and whichever
-stop came first is what ``start`` restores.
-"""
+"""Commands of the guide's section 緊急時の対応 / Emergency (rows 14–15)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-
 import typer
-
 from nba_tracker.ops import lifecycle
 from nba_tracker.ops.core import OpsContext, ops_command
+from typing import Annotated
+from nba_tracker.ops import rollback as releases
 
-NAME = "emergency"
-app = typer.Typer(
+emergency_app = typer.Typer(
     help="Emergency stop of the whole environment, and its undo.", no_args_is_help=True
 )
 
@@ -61,7 +51,7 @@ def _finish(ctx: OpsContext, results: list[dict[str, str]], title: str) -> None:
         raise typer.Exit(1)
 
 
-@app.command("stop")
+@emergency_app.command("stop")
 @ops_command(changes_aws=True)
 def stop(
     ctx: OpsContext,
@@ -106,7 +96,7 @@ def stop(
     _finish(ctx, results, "Emergency stop")
 
 
-@app.command("start")
+@emergency_app.command("start")
 @ops_command(changes_aws=True)
 def start(ctx: OpsContext) -> None:
     """Undo ``stop``: Aurora started, ECS back to its remembered count and bounds."""
@@ -126,3 +116,44 @@ def start(ctx: OpsContext) -> None:
         }
     )
     _finish(ctx, results, "Emergency start")
+
+
+NoWait = Annotated[
+    bool, typer.Option("--no-wait", help="Do not wait for the service to be stable.")
+]
+
+
+@ops_command(changes_aws=True)
+def rollback(
+    ctx: OpsContext,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Tag to roll back to (default previous-version, else the image pushed "
+            "before latest).",
+        ),
+    ] = None,
+    no_wait: NoWait = False,
+) -> None:
+    """Put the previous image back as latest (ECR API, no docker), redeploy, wait."""
+    ctx.confirm(f"roll {ctx.names.service} back to {to or releases.PREVIOUS}")
+    result = releases.rollback(ctx, to, wait=not no_wait)
+    ctx.emit([result], title="Rollback")
+
+
+@ops_command(changes_aws=True)
+def release(
+    ctx: OpsContext,
+    tag: Annotated[str, typer.Argument(help="Image tag to run.")],
+    no_wait: NoWait = False,
+) -> None:
+    """Run TAG: previous-version ← current latest, latest ← TAG, redeploy, wait."""
+    ctx.confirm(f"run {tag} on {ctx.names.service}")
+    result = releases.release(ctx, tag, wait=not no_wait)
+    ctx.emit([result], title="Release")
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"emergency": emergency_app}
+COMMANDS = [rollback, release]

@@ -1,17 +1,13 @@
-"""``ops doctor ecs|db|mwaa|all``: findings with severity, what was seen and what to do;
-exit 2 on a high finding, 1 on a warning, 0 otherwise."""
+"""Commands of the guide's section トラブルシューティング / Troubleshooting (rows 11–13)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
 import typer
-
 from nba_tracker.ops import doctor as checks
 from nba_tracker.ops.core import OpsContext, ops_command
 
-NAME = "doctor"
-app = typer.Typer(
+doctor_app = typer.Typer(
     help="Inspect ECS, the database and MWAA and name the likely cause.", no_args_is_help=True
 )
 
@@ -38,4 +34,9 @@ def _command(area: str) -> Callable[[OpsContext], None]:
 
 
 for _area in (*checks.CHECKS, "all"):
-    app.command(_area)(ops_command()(_command(_area)))
+    doctor_app.command(_area)(ops_command()(_command(_area)))
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"doctor": doctor_app}
+COMMANDS = []

@@ -1,20 +1,17 @@
-"""``ops scale``: ECS task count and autoscaling, Aurora Serverless v2 capacity."""
+"""Commands of the guide's section スケーリング / Scaling (rows 9–10)."""
 
 from __future__ import annotations
 
 from typing import Annotated
-
 import typer
-
 from nba_tracker.ops import scaling
 from nba_tracker.ops.core import OpsContext, ops_command
 from nba_tracker.ops.logs import parse_duration
 
-NAME = "scale"
-app = typer.Typer(help="Scale the service and the database.", no_args_is_help=True)
+scale_app = typer.Typer(help="Scale the service and the database.", no_args_is_help=True)
 
 
-@app.command("ecs")
+@scale_app.command("ecs")
 @ops_command(changes_aws=True)
 def ecs(
     ctx: OpsContext,
@@ -26,7 +23,7 @@ def ecs(
     ctx.emit([row], title=ctx.names.service)
 
 
-@app.command("autoscaling")
+@scale_app.command("autoscaling")
 @ops_command(changes_aws=True)
 def autoscaling(
     ctx: OpsContext,
@@ -41,7 +38,7 @@ def autoscaling(
     ctx.emit([row], title=ctx.names.service)
 
 
-@app.command("db")
+@scale_app.command("db")
 @ops_command(changes_aws=True)
 def db(
     ctx: OpsContext,
@@ -58,3 +55,8 @@ def db(
     )
     row = scaling.scale_database(ctx, min_acu, max_acu, seconds)
     ctx.emit([row], title=ctx.names.db_cluster)
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"scale": scale_app}
+COMMANDS = []

@@ -1,11 +1,9 @@
-"""``ops monitoring``: the dashboard and alarms of the shared monitoring definition."""
+"""Commands of the guide's section 監視とアラート / Monitoring and alerts (guide rows 1–3)."""
 
 from __future__ import annotations
 
 from typing import Annotated
-
 import typer
-
 from nba_tracker.ops import monitoring
 from nba_tracker.ops.core import OpsContext, ops_command
 
@@ -18,14 +16,13 @@ MwaaOpt = Annotated[
     ),
 ]
 
-NAME = "monitoring"
-app = typer.Typer(
+monitoring_app = typer.Typer(
     help="CloudWatch dashboard and alarms from infra/monitoring/monitoring.json.",
     no_args_is_help=True,
 )
 
 
-@app.command("deploy")
+@monitoring_app.command("deploy")
 @ops_command(changes_aws=True)
 def deploy(ctx: OpsContext, mwaa: MwaaOpt = None) -> None:
     """Put the dashboard, metric filters and alarms (alarm actions go to the alerts topic)."""
@@ -34,7 +31,7 @@ def deploy(ctx: OpsContext, mwaa: MwaaOpt = None) -> None:
     ctx.emit(rows, columns=["kind", "name", "action"], title=f"Monitoring for {ctx.names.env}")
 
 
-@app.command("status")
+@monitoring_app.command("status")
 @ops_command()
 def status(ctx: OpsContext, mwaa: MwaaOpt = None) -> None:
     """Every alarm of the definition and its state (NOT DEPLOYED if it is missing)."""
@@ -47,3 +44,30 @@ def status(ctx: OpsContext, mwaa: MwaaOpt = None) -> None:
         title=f"Alarms for {ctx.names.env}",
         extra={"in_alarm": firing, "not_deployed": missing},
     )
+
+
+alerts_app = typer.Typer(help="Subscribers of the SNS alerts topic.", no_args_is_help=True)
+
+
+@alerts_app.command("subscribe")
+@ops_command(changes_aws=True)
+def subscribe(
+    ctx: OpsContext,
+    email: Annotated[str, typer.Option("--email", help="Address to notify.")],
+) -> None:
+    """Subscribe an e-mail address; AWS mails it a link that must be confirmed."""
+    row = monitoring.subscribe_email(ctx, email)
+    ctx.emit([row], columns=["endpoint", "status", "action"], title=ctx.names.sns_topic)
+
+
+@alerts_app.command("list")
+@ops_command()
+def list_subscribers(ctx: OpsContext) -> None:
+    """Subscriptions of the alerts topic and whether they are confirmed."""
+    rows = monitoring.subscriptions(ctx)
+    ctx.emit(rows, columns=["protocol", "endpoint", "status"], title=ctx.names.sns_topic)
+
+
+# Registered by nba_tracker.ops.cli under these names.
+GROUPS = {"monitoring": monitoring_app, "alerts": alerts_app}
+COMMANDS = []
