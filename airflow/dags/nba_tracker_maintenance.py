@@ -66,16 +66,12 @@ def ops_context() -> Any:
 
 
 def ops_function(name: str) -> Any:
-    """A maintenance function of the package shipped in plugins.zip."""
-    import importlib
+    """A maintenance function of the package shipped in plugins.zip (imported here, not
+    at the top, so the DAG file parses without it)."""
+    from nba_tracker.ops.cost import cleanup
+    from nba_tracker.ops.maintenance import aws as maintenance
 
-    for module_name in ("nba_tracker.ops.maintenance", "nba_tracker.ops.cleanup"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in (maintenance, cleanup):
         if hasattr(module, name):
             return getattr(module, name)
     raise AirflowFailException(f"nba_tracker.ops has no {name}: is plugins.zip up to date?")

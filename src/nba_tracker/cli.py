@@ -414,7 +414,7 @@ def translate(
 
 def _mount_optional() -> None:
     """Command groups that live in their own packages."""
-    from nba_tracker.ops.commands import app as ops_app
+    from nba_tracker.ops.cli import app as ops_app
 
     app.add_typer(ops_app, name="ops")
 

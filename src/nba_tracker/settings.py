@@ -21,6 +21,12 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'nba-tracker.db'}"
 
 
+# The Amazon Translate terminology of the Japanese edition: what the task may use (the
+# ecs_service module's translate_terminology default, compared in tests) and what
+# `ops translate import-terminology` creates.
+TERMINOLOGY = "nba-tracker-terms"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NBA_TRACKER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -76,7 +82,7 @@ class Settings(BaseSettings):
 
     # Japanese edition
     translator: str = "none"
-    translate_terminology: str = "nba-tracker-terms"
+    translate_terminology: str = TERMINOLOGY
 
     @field_validator("fetch_timeout")
     @classmethod

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from nba_tracker.ops import monitoring_definition as md
+from nba_tracker.ops.monitoring import definition as md
 from tests.infra.conftest import INFRA
 
 DEFINITION = INFRA / "monitoring" / "monitoring.json"

@@ -169,7 +169,7 @@ def test_monitoring_module_renders_what_python_renders(
     terraform: Terraform, infra_copy: Path, env: str
 ) -> None:
     """Terraform's dashboard body, alarm and filter names equal the Python renderer's."""
-    from nba_tracker.ops import monitoring_definition as md
+    from nba_tracker.ops.monitoring import definition as md
 
     names = {
         "region": "ap-northeast-1",

@@ -25,7 +25,18 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SECTIONS = (monitoring, logs, backup, scaling, troubleshooting, emergency, cost, security, maintenance, terminology,)
+SECTIONS = (
+    monitoring,
+    logs,
+    backup,
+    scaling,
+    troubleshooting,
+    emergency,
+    cost,
+    security,
+    maintenance,
+    terminology,
+)
 
 for _section in SECTIONS:
     for _name, _group in _section.GROUPS.items():

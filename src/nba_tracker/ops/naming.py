@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from nba_tracker.settings import TERMINOLOGY
+
 PROJECT = "nba-tracker"
 DEFAULT_REGION = "ap-northeast-1"
 ENVIRONMENTS = ("dev", "prod")
@@ -119,7 +121,7 @@ def resource_names(env: str, region: str = DEFAULT_REGION, project: str = PROJEC
         sns_topic=f"{project}-alerts" if env == "dev" else f"{project}-{env}-alerts",
         dashboard=f"NBATracker-{env.capitalize()}",
         alarm_prefix=project if env == "dev" else prefix,
-        terminology=f"{project}-terms",
+        terminology=TERMINOLOGY,
         scheduler_state_parameter=f"/{project}/{env}/scheduler/state",
         emergency_state_parameter=f"/{project}/{env}/emergency/state",
         # Same rule as the topic: the guide's name for dev, the env in it for prod.

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from nba_tracker.aws_errors import error_code, error_message
 from nba_tracker.errors import TranslationError
+from nba_tracker.settings import TERMINOLOGY
 
 # Amazon Translate accepts at most 10,000 bytes of UTF-8 per request.
 MAX_REQUEST_BYTES = 10_000
@@ -61,7 +62,7 @@ class AmazonTranslator:
     def __init__(
         self,
         client: Any,
-        terminology: str | None = "nba-tracker-terms",
+        terminology: str | None = TERMINOLOGY,
         retries: int = 4,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,

@@ -132,7 +132,7 @@ def test_a_missing_cluster_is_reported_not_raised(
 def test_ops_emergency_stop_and_start(environment: None) -> None:
     from typer.testing import CliRunner
 
-    from nba_tracker.ops.commands import app
+    from nba_tracker.ops.cli import app
 
     runner = CliRunner()
     dry = runner.invoke(app, ["emergency", "stop", "--dry-run"])
@@ -151,7 +151,7 @@ def test_ops_emergency_stop_and_start(environment: None) -> None:
 def test_the_morning_start_leaves_an_emergency_stop_alone(environment: None) -> None:
     from typer.testing import CliRunner
 
-    from nba_tracker.ops.commands import app
+    from nba_tracker.ops.cli import app
 
     runner = CliRunner()
     assert runner.invoke(app, ["emergency", "stop", "--yes"]).exit_code == 0
@@ -172,7 +172,7 @@ def test_an_emergency_after_the_nightly_stop_restores_the_daytime_count(
 ) -> None:
     from typer.testing import CliRunner
 
-    from nba_tracker.ops.commands import app
+    from nba_tracker.ops.cli import app
 
     handler({"action": "stop"})  # 22:00
     runner = CliRunner()

@@ -21,7 +21,7 @@ from botocore.endpoint import Endpoint
 from click.testing import Result
 from typer.testing import CliRunner
 
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
 from nba_tracker.ops.naming import ResourceNames, resource_names
 
 pytestmark = pytest.mark.aws

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from nba_tracker.ops import logs
 from nba_tracker.ops.core import build_context
+from nba_tracker.ops.logs import aws as logs
 from tests.integration.ops.conftest import Run, put_events
 
 pytestmark = pytest.mark.aws

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from nba_tracker.ops import monitoring_definition as definition
+from nba_tracker.ops.monitoring import definition
 from tests.integration.ops.conftest import Run
 
 pytestmark = pytest.mark.aws

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from typer.testing import CliRunner
 
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
 from nba_tracker.ops.naming import resource_names
 
 NAMES = resource_names("dev")

@@ -7,9 +7,9 @@ import json
 import boto3
 from typer.testing import CliRunner
 
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
+from nba_tracker.ops.cost.storage import load_lifecycle
 from nba_tracker.ops.naming import resource_names
-from nba_tracker.ops.storage import load_lifecycle
 from tests.support.aws import create_aurora, ecr_manifest
 
 NAMES = resource_names("dev")

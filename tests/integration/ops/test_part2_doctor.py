@@ -12,10 +12,10 @@ import pytest
 from botocore.stub import Stubber
 from typer.testing import CliRunner
 
-from nba_tracker.ops import doctor
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
 from nba_tracker.ops.core import build_context
 from nba_tracker.ops.naming import resource_names
+from nba_tracker.ops.troubleshooting import aws as doctor
 from tests.integration.ops.conftest import DB_PASSWORD
 from tests.support.aws import create_aurora
 

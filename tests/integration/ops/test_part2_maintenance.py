@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from nba_tracker.ops.core import OpsError, build_context
-from nba_tracker.ops.maintenance import (
+from nba_tracker.ops.maintenance.aws import (
     check_automated_backups,
     delete_untagged_ecr_images,
     export_old_log_groups,

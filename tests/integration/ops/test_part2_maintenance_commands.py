@@ -8,9 +8,9 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
 from nba_tracker.ops.core import InvalidInput
-from nba_tracker.ops.maintenance import parse_window
+from nba_tracker.ops.maintenance.aws import parse_window
 from nba_tracker.ops.naming import resource_names
 from tests.support.aws import create_aurora
 

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from nba_tracker.ops.commands import app
+from nba_tracker.ops.cli import app
 from nba_tracker.ops.naming import resource_names
 from tests.support.aws import ecr_manifest
 

@@ -16,8 +16,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from nba_tracker.ops import logs
 from nba_tracker.ops.core import OpsError, build_context
+from nba_tracker.ops.logs import aws as logs
 
 # The guide, 「CloudWatch Insights クエリ例」, character for character.
 GUIDE_ERRORS = """fields @timestamp, @message

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import boto3
 from botocore.stub import Stubber
 
-from nba_tracker.ops import security
 from nba_tracker.ops.core import build_context
+from nba_tracker.ops.security import aws as security
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 COLUMNS = (

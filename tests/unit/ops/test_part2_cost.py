@@ -8,8 +8,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from nba_tracker.ops import cost
 from nba_tracker.ops.core import InvalidInput, build_context
+from nba_tracker.ops.cost import aws as cost
 
 
 def group(service: str, amount: str) -> dict[str, object]:

@@ -13,8 +13,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from nba_tracker.ops import doctor
 from nba_tracker.ops.core import OpsContext, build_context
+from nba_tracker.ops.troubleshooting import aws as doctor
 
 TG_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/nba-tracker-dev/0123456789abcdef"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nba_tracker.ops import maintenance
+from nba_tracker.ops.maintenance import aws as maintenance
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from nba_tracker.ops.backup import check_identifier, check_snapshot
+from nba_tracker.ops.backup.aws import check_identifier, check_snapshot
 from nba_tracker.ops.core import InvalidInput
-from nba_tracker.ops.logs import parse_duration
-from nba_tracker.ops.monitoring import check_email
-from nba_tracker.ops.scaling import check_acu, check_autoscaling, check_count
+from nba_tracker.ops.logs.aws import parse_duration
+from nba_tracker.ops.monitoring.aws import check_email
+from nba_tracker.ops.scaling.aws import check_acu, check_autoscaling, check_count
 
 
 @pytest.mark.parametrize(

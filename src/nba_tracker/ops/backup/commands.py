@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-import typer
-from nba_tracker.ops import backup
-from nba_tracker.ops.core import OpsContext, ops_command
+from collections.abc import Callable
 from pathlib import Path
-from nba_tracker.ops import app_config
+from typing import Annotated
+
+import typer
+
+from nba_tracker.ops.backup import app_config
+from nba_tracker.ops.backup import aws as backup
 from nba_tracker.ops.core import OpsContext, err_console, ops_command
 
 db_app = typer.Typer(help="Aurora cluster snapshots and restore.", no_args_is_help=True)
@@ -98,5 +100,5 @@ def import_(
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"db": db_app, "config": config_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"db": db_app, "config": config_app}
+COMMANDS: list[Callable[..., object]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from nba_tracker.ops.core import OpsContext
-from nba_tracker.ops.maintenance import delete_untagged_ecr_images, prune_manual_snapshots
+from nba_tracker.ops.maintenance.aws import delete_untagged_ecr_images, prune_manual_snapshots
 
 
 def delete_available_volumes(ctx: OpsContext) -> list[dict[str, Any]]:

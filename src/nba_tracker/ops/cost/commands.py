@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
+
 import typer
-from nba_tracker.ops import cost
+
 from nba_tracker.ops.core import OpsContext, ops_command
-from nba_tracker.ops.cleanup import cleanup as find_and_delete
-from nba_tracker.ops.storage import apply_lifecycle
+from nba_tracker.ops.cost import aws as cost
+from nba_tracker.ops.cost.cleanup import cleanup as find_and_delete
+from nba_tracker.ops.cost.storage import apply_lifecycle
 
 cost_app = typer.Typer(help="Cost Explorer reports.", no_args_is_help=True)
 
@@ -94,5 +97,5 @@ def apply(ctx: OpsContext) -> None:
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"cost": cost_app, "cleanup": cleanup_app, "storage": storage_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"cost": cost_app, "cleanup": cleanup_app, "storage": storage_app}
+COMMANDS: list[Callable[..., object]] = []

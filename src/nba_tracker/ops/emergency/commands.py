@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
+
 import typer
+
 from nba_tracker.ops import lifecycle
 from nba_tracker.ops.core import OpsContext, ops_command
-from typing import Annotated
-from nba_tracker.ops import rollback as releases
+from nba_tracker.ops.emergency import rollback as releases
 
 emergency_app = typer.Typer(
     help="Emergency stop of the whole environment, and its undo.", no_args_is_help=True
@@ -155,5 +157,5 @@ def release(
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"emergency": emergency_app}
-COMMANDS = [rollback, release]
+GROUPS: dict[str, typer.Typer] = {"emergency": emergency_app}
+COMMANDS: list[Callable[..., object]] = [rollback, release]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
+
 import typer
-from nba_tracker.ops import logs
+
 from nba_tracker.ops.core import InvalidInput, OpsContext, console, err_console, ops_command
+from nba_tracker.ops.logs import aws as logs
 
 logs_app = typer.Typer(help="CloudWatch Logs of the service and of MWAA.", no_args_is_help=True)
 
@@ -163,5 +166,5 @@ def insights(
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"logs": logs_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"logs": logs_app}
+COMMANDS: list[Callable[..., object]] = []

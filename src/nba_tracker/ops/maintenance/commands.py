@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
+
 import typer
-from nba_tracker.ops import maintenance
+
 from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.ops.maintenance import aws as maintenance
 
 maintenance_app = typer.Typer(
     help="The maintenance checklist and the database's maintenance window.", no_args_is_help=True
@@ -39,5 +42,5 @@ def set_window(
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"maintenance": maintenance_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"maintenance": maintenance_app}
+COMMANDS: list[Callable[..., object]] = []

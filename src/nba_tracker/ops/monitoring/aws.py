@@ -7,18 +7,17 @@ describes a metric of its own.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from nba_tracker.aws_errors import error_code
 from nba_tracker.ops.core import InvalidInput, OpsContext, OpsError
+from nba_tracker.ops.monitoring import definition
 
 # Deliberately plain: one @, no spaces, a dotted domain. SNS sends a confirmation
 # mail anyway, so this only catches typos before they become a pending subscription.
@@ -35,18 +34,9 @@ def check_email(address: str) -> str:
     return value
 
 
-def _definition() -> ModuleType:
-    # Imported on use so the rest of ``ops`` works even where the renderer is absent.
+def _load() -> dict[str, Any]:
     try:
-        return importlib.import_module("nba_tracker.ops.monitoring_definition")
-    except ImportError as exc:
-        raise OpsError(f"the monitoring definition renderer is not installed: {exc}") from exc
-
-
-def _load() -> tuple[ModuleType, dict[str, Any]]:
-    definition = _definition()
-    try:
-        return definition, definition.load_definition()
+        return definition.load_definition()
     except (OSError, ValueError) as exc:
         raise OpsError(str(exc)) from exc
 
@@ -112,7 +102,7 @@ def scope(ctx: OpsContext, mwaa: bool | None = None) -> Scope:
     ``mwaa`` None asks MWAA whether the environment exists; True/False decides without asking.
     """
     names = ctx.names.as_dict()
-    services = list(_definition().SERVICES)
+    services = list(definition.SERVICES)
     skipped: list[dict[str, str]] = []
     alb = ctx.names.alb_suffix or _arn_suffix(
         ctx, "describe_load_balancers", "LoadBalancers", ctx.names.alb_name
@@ -142,7 +132,7 @@ def scope(ctx: OpsContext, mwaa: bool | None = None) -> Scope:
 
 def deploy(ctx: OpsContext, mwaa: bool | None = None) -> list[dict[str, str]]:
     """Put the dashboard, the metric filters and every alarm of the shared definition."""
-    definition, defn = _load()
+    defn = _load()
     topic_arn = find_topic_arn(ctx)
     where = scope(ctx, mwaa)
     verb = "would put" if ctx.dry_run else "put"
@@ -178,7 +168,7 @@ def alarm_states(ctx: OpsContext, mwaa: bool | None = None) -> list[dict[str, An
 
     Asking by exact name (not by prefix) keeps dev from listing prod's alarms.
     """
-    definition, defn = _load()
+    defn = _load()
     where = scope(ctx, mwaa)
     wanted = [
         a["AlarmName"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
+
 import typer
-from nba_tracker.ops import monitoring
+
 from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.ops.monitoring import aws as monitoring
 
 MwaaOpt = Annotated[
     bool | None,
@@ -69,5 +72,5 @@ def list_subscribers(ctx: OpsContext) -> None:
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"monitoring": monitoring_app, "alerts": alerts_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"monitoring": monitoring_app, "alerts": alerts_app}
+COMMANDS: list[Callable[..., object]] = []

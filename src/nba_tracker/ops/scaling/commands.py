@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
+
 import typer
-from nba_tracker.ops import scaling
+
 from nba_tracker.ops.core import OpsContext, ops_command
-from nba_tracker.ops.logs import parse_duration
+from nba_tracker.ops.logs.aws import parse_duration
+from nba_tracker.ops.scaling import aws as scaling
 
 scale_app = typer.Typer(help="Scale the service and the database.", no_args_is_help=True)
 
@@ -58,5 +61,5 @@ def db(
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"scale": scale_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"scale": scale_app}
+COMMANDS: list[Callable[..., object]] = []

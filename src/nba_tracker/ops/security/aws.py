@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from nba_tracker.ops.app_config import db_secret_id
+from nba_tracker.ops.backup.app_config import db_secret_id
 from nba_tracker.ops.core import OpsContext, OpsError
-from nba_tracker.ops.doctor import Finding
+from nba_tracker.ops.troubleshooting.aws import Finding
 
 STALE = timedelta(days=90)
 WEB_PORTS = {80, 443}

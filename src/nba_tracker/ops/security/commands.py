@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
-from nba_tracker.ops import security
+
 from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.ops.security import aws as security
 
 audit_app = typer.Typer(
     help="Security audit: credentials, open ports, secrets, encryption, log retention.",
@@ -38,5 +41,5 @@ def rotate(ctx: OpsContext) -> None:
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"audit": audit_app, "secrets": secrets_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"audit": audit_app, "secrets": secrets_app}
+COMMANDS: list[Callable[..., object]] = []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
+
 from nba_tracker.ops.core import OpsContext, ops_command
 from nba_tracker.translate.terminology import import_terminology, load_terms
 
@@ -43,5 +46,5 @@ def import_terms(ctx: OpsContext) -> None:
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"translate": translate_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"translate": translate_app}
+COMMANDS: list[Callable[..., object]] = []

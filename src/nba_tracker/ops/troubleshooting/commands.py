@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import typer
-from nba_tracker.ops import doctor as checks
+
 from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.ops.troubleshooting import aws as checks
 
 doctor_app = typer.Typer(
     help="Inspect ECS, the database and MWAA and name the likely cause.", no_args_is_help=True
@@ -38,5 +40,5 @@ for _area in (*checks.CHECKS, "all"):
 
 
 # Registered by nba_tracker.ops.cli under these names.
-GROUPS = {"doctor": doctor_app}
-COMMANDS = []
+GROUPS: dict[str, typer.Typer] = {"doctor": doctor_app}
+COMMANDS: list[Callable[..., object]] = []
