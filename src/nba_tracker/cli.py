@@ -291,16 +291,24 @@ def parse(
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    table = Table(title=feed.title or location)
+    from rich.text import Text
+
+    from nba_tracker.domain.text import clean_text
+
+    def cell(value: object) -> Text:
+        # Plain text, never markup, and no control character reaches the terminal.
+        return Text(clean_text(str(value)))
+
+    table = Table(title=cell(feed.title or location))
     for col in ("published", "category", "status", "teams", "title"):
         table.add_column(col)
     for row in rows:
         table.add_row(
-            str(row["published_at"])[:16],
-            str(row["category"]),
-            str(row["status"] or ""),
-            ",".join(row["teams"]),
-            str(row["title"]),
+            cell(str(row["published_at"])[:16]),
+            cell(row["category"]),
+            cell(row["status"] or ""),
+            cell(",".join(row["teams"])),
+            cell(row["title"]),
         )
     console.print(table)
 

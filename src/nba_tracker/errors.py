@@ -9,7 +9,7 @@ the CLI's exit status)::
     │   └── QueryError            a reader's filter or cursor cannot be answered as asked
     ├── Unavailable               a dependency did not answer; retry      SERVICE_UNAVAILABLE exit 1
     │   ├── DatabaseUnavailable   the database is away or overloaded
-    │   ├── StorageUnavailable    the disk is full or refuses us (permissions)
+    │   ├── StorageUnavailable    the disk is full or refuses us (permissions)  STORAGE_UNAVAILABLE
     │   └── CollectionInProgress  another process is collecting           COLLECTION_IN_PROGRESS
     ├── FeedError                 one feed cannot be read; the run goes on  FEED_FAILED
     │   ├── FeedParseError        the body is not a feed we can read
@@ -99,6 +99,8 @@ class DatabaseUnavailable(Unavailable):
 
 class StorageUnavailable(Unavailable):
     """Local storage (the SQLite file, the lock file) is full or not writable."""
+
+    code = "STORAGE_UNAVAILABLE"
 
 
 class CollectionInProgress(Unavailable):

@@ -57,7 +57,7 @@ def test_docstring_draws_the_hierarchy_as_defined() -> None:
         (errors.QueryError("bad cursor"), "BAD_USER_INPUT", 2, 400),
         (errors.ConfigurationError("bad feeds file"), "BAD_USER_INPUT", 2, 400),
         (errors.DatabaseUnavailable(), "SERVICE_UNAVAILABLE", 1, 503),
-        (errors.StorageUnavailable("disk full"), "SERVICE_UNAVAILABLE", 1, 503),
+        (errors.StorageUnavailable("disk full"), "STORAGE_UNAVAILABLE", 1, 503),
         (errors.CollectionInProgress(), "COLLECTION_IN_PROGRESS", 1, 503),
         (errors.OpsError("no cluster"), "OPS_FAILED", 1, 500),
         (errors.Aborted("cancelled"), "OPS_FAILED", 3, 500),

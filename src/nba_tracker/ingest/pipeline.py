@@ -16,7 +16,12 @@ from typing import Any
 
 from nba_tracker.domain.analysis import analyze
 from nba_tracker.domain.news import AnalyzedItem
-from nba_tracker.errors import FeedParseError
+from nba_tracker.errors import (
+    DatabaseUnavailable,
+    FeedParseError,
+    StorageUnavailable,
+    TrackerError,
+)
 from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
 from nba_tracker.ingest.lock import LockHandle, LockMode, collection_lock
 from nba_tracker.ingest.parse import parse_feed
@@ -109,6 +114,22 @@ class _SourceState:
         return Validators(self.source.etag, self.source.last_modified)
 
 
+def _as_tracker_error(exc: Exception) -> Exception:
+    """A whole-run failure of the database or its disk as the error callers render: a
+    full or read-only disk is StorageUnavailable, an unreachable database
+    DatabaseUnavailable; anything else stays what it is (a bug keeps its traceback)."""
+    fault = faults.classify(exc)
+    if fault is faults.FAILED:
+        return exc
+    faults.note(fault)
+    log.error("Collection failed", reason=fault.reason, detail=str(exc).split("\n", 1)[0][:300])
+    if fault.storage:
+        return StorageUnavailable(f"cannot store news: {fault.reason}")
+    if fault is faults.UNAVAILABLE or fault.busy:
+        return DatabaseUnavailable(f"cannot store news: {fault.reason}")
+    return exc
+
+
 class Collector:
     def __init__(self, settings: Settings, factory: SessionFactory) -> None:
         self.settings = settings
@@ -121,6 +142,17 @@ class Collector:
         lock: LockMode = LockMode.WAIT,
     ) -> CollectionReport:
         specs = list(feeds) if feeds is not None else load_feeds(self.settings.feeds_file)
+        try:
+            return await self._run(specs, trigger, lock)
+        except TrackerError:
+            raise
+        except Exception as exc:
+            converted = _as_tracker_error(exc)
+            if converted is exc:
+                raise
+            raise converted from exc
+
+    async def _run(self, specs: list[FeedSpec], trigger: str, lock: LockMode) -> CollectionReport:
         lock_cm = collection_lock(
             engine_of(self.factory), lock, lease_seconds=self.settings.collection_lease_seconds
         )
@@ -199,12 +231,18 @@ class Collector:
                     session, state.source.id, now, feed.warning, result.etag, result.last_modified
                 )
         except Exception as exc:
+            fault = faults.classify(exc)
+            # A known fault (disk full, lock timeout …) is one line; only an unclassified
+            # one, a bug, carries its traceback.
             log.error(
-                "Feed write failed; nothing of it was stored", feed=state.spec.name, exc_info=True
+                "Feed write failed; nothing of it was stored",
+                feed=state.spec.name,
+                reason=fault.reason,
+                detail=str(exc).split("\n", 1)[0][:300],
+                exc_info=fault is faults.FAILED,
             )
             outcome.fetched = 0
             # The source's error is public: its class only; the detail is in the log above.
-            fault = faults.classify(exc)
             faults.note(fault)
             return self._fail(state, outcome, f"database write failed: {fault.reason}")
         faults.note(None)

@@ -65,6 +65,7 @@ _SQLITE_TEXT = (
 _ERRNO = {
     errno.ENOSPC: DISK_FULL,
     errno.EDQUOT: DISK_FULL,
+    errno.EFBIG: DISK_FULL,  # over the file-size limit: no room, as far as we can tell
     errno.EROFS: READ_ONLY,
     errno.EACCES: PERMISSION,
     errno.EPERM: PERMISSION,
