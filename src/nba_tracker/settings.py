@@ -80,6 +80,20 @@ class Settings(BaseSettings):
     db_lock_timeout_ms: int = 5_000
     db_pool_size: int = 10
 
+    # Alerts (alerts/): receivers are untrusted. Loopback mode lets http:// and this
+    # machine's addresses through, for tests and a laptop; never on in a deployment.
+    alerts_allow_loopback: bool = False
+    alert_timeout_seconds: float = Field(5.0, gt=0, le=30)
+    alert_max_attempts: int = Field(10, ge=1, le=50)
+    alert_backoff_seconds: float = Field(1.0, gt=0)
+    alert_backoff_cap_seconds: float = Field(300.0, gt=0)
+    alert_poll_seconds: float = Field(0.2, gt=0)
+    alert_concurrency: int = Field(64, ge=1, le=1000)
+    # Web Push: the VAPID private key (PEM or base64url DER; Secrets Manager in AWS) and
+    # the contact the push service may write to.
+    vapid_private_key: SecretStr | None = None
+    vapid_subject: str = "mailto:alerts@nba-tracker.invalid"
+
     # Japanese edition
     translator: str = "none"
     translate_terminology: str = TERMINOLOGY

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -245,3 +246,60 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryState(StrEnum):
+    """``alert_outbox.state``."""
+
+    PENDING = "pending"  # waiting for its turn or its next attempt
+    SENDING = "sending"  # claimed by a dispatcher until ``claimed_until``
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the bound; ``alerts replay`` queues it again
+
+
+class AlertSubscription(Base):
+    """A filter (teams, players, categories, least status) and the channel it is sent to.
+    ``secret`` signs generic webhooks; ``target`` is a URL, an SNS topic ARN or a Web Push
+    subscription (JSON)."""
+
+    __tablename__ = "alert_subscriptions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(128))
+    teams: Mapped[list[str]] = mapped_column(JSON, default=list)
+    players: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    least_status: Mapped[str] = mapped_column(String(20), default="reported")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertOutbox(Base):
+    """One alert owed: written in the transaction that stored the articles causing it,
+    unique per (subscription, story, status) so no re-collection makes a second."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "story_id", "status", name="uq_alert_outbox_key"),
+        Index("ix_alert_outbox_state_due", "state", "next_attempt_at"),
+        Index("ix_alert_outbox_subscription_state", "subscription_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_subscriptions.id", ondelete="CASCADE")
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    # What is sent, frozen at the commit that caused it: the story may change later.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default=DeliveryState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

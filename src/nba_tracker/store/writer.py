@@ -18,6 +18,7 @@ from nba_tracker.domain.classify import Category, Status
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.domain.stories import StoryCandidate, story_window
 from nba_tracker.domain.story_plan import StoryPlan, StorySummary, plan_stories
+from nba_tracker.store.alerts import enqueue_for_stories
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
@@ -67,6 +68,16 @@ def store_items(
         ]
         inserted = dict(_insert_articles(session, rows))
         _settle_stories(session, plan, story_ids, inserted)
+        # In this transaction: an alert exists exactly when the articles causing it do.
+        enqueue_for_stories(
+            session,
+            (
+                story_ids[key]
+                for key, members in plan.members.items()
+                if any(a.item.uid in inserted for a in members)
+            ),
+            fetched_at,
+        )
     new_items = [a for a in fresh if a.item.uid in inserted]
     if new_items:
         _link_teams(session, new_items, inserted)

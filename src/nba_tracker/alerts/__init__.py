@@ -1,0 +1,1 @@
+"""Alert delivery: receivers' addresses checked, each channel's format, the dispatcher."""

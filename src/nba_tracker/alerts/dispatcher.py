@@ -1,0 +1,190 @@
+"""The dispatcher: claims due alerts from the outbox, sends them, records what happened.
+
+Each round claims at most one alert per subscription (its oldest undelivered, see
+``store.alerts.claim``), sends the round concurrently, and writes the outcomes in one
+short transaction. A transient failure goes back with exponential backoff (or the
+receiver's ``Retry-After``) and holds its subscription's later alerts behind it, so a
+receiver that was down hears everything afterwards in order; after
+``alert_max_attempts`` the alert is recorded as failed and the next one goes.
+
+It never runs inside the collection: ``serve`` runs it as its own task and
+``nba-tracker alerts dispatch`` as its own process, each claim is one statement, and
+sends happen outside any transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import anyio
+
+from nba_tracker.alerts.channels import Message, Outcome, Sender
+from nba_tracker.alerts.guard import make_client
+from nba_tracker.observability import get_logger
+from nba_tracker.settings import Settings
+from nba_tracker.store import alerts as store
+from nba_tracker.store.engine import SessionFactory, transaction
+
+__all__ = ["DispatchReport", "Dispatcher", "backoff_seconds"]
+
+log = get_logger(__name__)
+BATCH = 500
+
+
+def backoff_seconds(attempts: int, base: float, cap: float, jitter: float = 0.1) -> float:
+    """``base · 2^(attempts-1)``, capped, with a little jitter so receivers that came
+    back are not hit by every dispatcher in the same instant."""
+    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    return delay * (1 + random.uniform(-jitter, jitter))
+
+
+@dataclass
+class DispatchReport:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    # Seconds from each delivered alert's creation to its receiver's answer.
+    latencies: list[float] = field(default_factory=list)
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            self.delivered + other.delivered,
+            self.retried + other.retried,
+            self.failed + other.failed,
+            self.latencies + other.latencies,
+        )
+
+    @property
+    def handled(self) -> int:
+        return self.delivered + self.retried + self.failed
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        factory: SessionFactory,
+        settings: Settings,
+        sender: Sender | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._factory = factory
+        self._settings = settings
+        self._clock = clock
+        self._own_client = sender is None
+        if sender is None:
+            client = make_client(
+                settings.alert_timeout_seconds,
+                settings.alert_concurrency,
+                settings.alerts_allow_loopback,
+            )
+            key = settings.vapid_private_key
+            sender = Sender(
+                client,
+                vapid_private_key=key.get_secret_value() if key else None,
+                vapid_subject=settings.vapid_subject,
+            )
+        self.sender = sender
+        self._limit = asyncio.Semaphore(settings.alert_concurrency)
+        # The lease outlives the slowest possible send by a margin.
+        self._lease = timedelta(seconds=settings.alert_timeout_seconds * 3 + 5)
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self.sender.aclose()
+
+    def _claim(self) -> list[store.ClaimedAlert]:
+        with transaction(self._factory) as session:
+            return store.claim(session, BATCH, self._lease, self._clock())
+
+    async def run_once(self) -> DispatchReport:
+        """One round: everything due now, at most one per subscription."""
+        claimed = await anyio.to_thread.run_sync(self._claim)
+        if not claimed:
+            return DispatchReport()
+        outcomes = await asyncio.gather(*(self._send(a) for a in claimed))
+        return await anyio.to_thread.run_sync(self._record, claimed, outcomes)
+
+    async def _send(self, alert: store.ClaimedAlert) -> tuple[Outcome, datetime]:
+        message = Message(
+            alert.id,
+            alert.subscription_id,
+            alert.channel,
+            alert.target,
+            alert.secret,
+            alert.payload,
+        )
+        async with self._limit:
+            try:
+                outcome = await self.sender.send(message)
+            except Exception as exc:  # one receiver's surprise must not stop the round
+                log.warning("Alert send raised", alert=alert.id, error=type(exc).__name__)
+                outcome = Outcome(False, retry=True, error=f"unexpected: {type(exc).__name__}")
+        return outcome, self._clock()
+
+    def _record(
+        self, claimed: list[store.ClaimedAlert], outcomes: list[tuple[Outcome, datetime]]
+    ) -> DispatchReport:
+        report = DispatchReport()
+        s = self._settings
+        with transaction(self._factory) as session:
+            for alert, (outcome, at) in zip(claimed, outcomes, strict=True):
+                if outcome.delivered:
+                    store.mark_delivered(session, alert.id, at)
+                    report.delivered += 1
+                    report.latencies.append((at - alert.created_at).total_seconds())
+                elif outcome.retry and alert.attempts < s.alert_max_attempts:
+                    delay = (
+                        outcome.retry_after
+                        if outcome.retry_after is not None
+                        else backoff_seconds(
+                            alert.attempts, s.alert_backoff_seconds, s.alert_backoff_cap_seconds
+                        )
+                    )
+                    store.mark_retry(
+                        session, alert.id, outcome.error or "", at + timedelta(seconds=delay)
+                    )
+                    report.retried += 1
+                else:
+                    error = outcome.error or "failed"
+                    if outcome.retry:
+                        error = f"gave up after {alert.attempts} attempts: {error}"
+                    store.mark_failed(session, alert.id, error)
+                    report.failed += 1
+                    log.warning(
+                        "Alert delivery failed",
+                        alert=alert.id,
+                        subscription=alert.subscription_id,
+                        channel=alert.channel,
+                        error=error,
+                    )
+        return report
+
+    async def run_until_idle(self, max_rounds: int = 1000) -> DispatchReport:
+        """Rounds until nothing is due now (alerts backing off stay for later)."""
+        total = DispatchReport()
+        for _ in range(max_rounds):
+            report = await self.run_once()
+            total = total + report
+            if not report.handled:
+                break
+        return total
+
+    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
+        """Poll every ``alert_poll_seconds`` while idle; a failing database is logged and
+        waited out, never fatal."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                report = await self.run_once()
+            except Exception:
+                log.error("Alert dispatch round failed", exc_info=True)
+                report = DispatchReport()
+            if report.handled:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self._settings.alert_poll_seconds)

@@ -1,0 +1,443 @@
+"""Alert subscriptions and their outbox.
+
+:func:`enqueue_for_stories` runs inside the transaction that stores a feed's articles
+(``writer.store_items`` calls it after the stories are settled), so an alert exists
+exactly when the articles causing it do: a crash before the commit leaves neither, and a
+re-collection finds the (subscription, story, status) row already there.
+
+Dispatchers claim rows with one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
+LOCKED) RETURNING``: two of them never take the same row, and only a subscription's
+oldest undelivered alert is ever claimable, so each receiver hears in order. SQLite
+serialises writers on its database lock, which makes the same single statement atomic.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from nba_tracker.domain.alerts import AlertFilter, Channel, StoryFacts, alert_text, owed_status
+from nba_tracker.store.models import AlertOutbox, AlertSubscription, DeliveryState, Story, utcnow
+from nba_tracker.store.reference import dialect_insert
+
+__all__ = [
+    "ClaimedAlert",
+    "DeliveryView",
+    "SubscriptionView",
+    "add_subscription",
+    "claim",
+    "enqueue_for_stories",
+    "failures",
+    "get_subscription",
+    "list_subscriptions",
+    "mark_delivered",
+    "mark_failed",
+    "mark_retry",
+    "remove_subscription",
+    "replay",
+    "state_counts",
+]
+
+OUTBOX = cast(Table, AlertOutbox.__table__)
+MAX_ERROR_CHARS = 500
+_OPEN = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    name: str
+    channel: str
+    target: str
+    secret: str
+    filter: AlertFilter
+    created_at: datetime
+    pending: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+    def to_json_dict(self, reveal_secret: bool = False) -> dict[str, Any]:
+        """The secret only when asked (once, at creation): lists never show it."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "channel": self.channel,
+            "target": _redacted_target(self.channel, self.target),
+            "teams": sorted(self.filter.teams),
+            "players": sorted(self.filter.players),
+            "categories": sorted(self.filter.categories),
+            "least_status": self.filter.least_status.value,
+            "created_at": self.created_at.isoformat(),
+            "pending": self.pending,
+            "delivered": self.delivered,
+            "failed": self.failed,
+        }
+        if reveal_secret:
+            out["secret"] = self.secret
+        return out
+
+
+def _redacted_target(channel: str, target: str) -> str:
+    """Webhook URLs carry their own credentials (Discord and Slack put the token in the
+    path): show the host and no more."""
+    if channel == Channel.SNS:
+        return target
+    if channel == Channel.WEBPUSH:
+        return "web push subscription"
+    scheme, _, rest = target.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}/…"
+
+
+def _view(row: AlertSubscription, counts: dict[str, int] | None = None) -> SubscriptionView:
+    counts = counts or {}
+    return SubscriptionView(
+        id=row.id,
+        name=row.name,
+        channel=row.channel,
+        target=row.target,
+        secret=row.secret,
+        filter=AlertFilter.parse(row.teams, row.players, row.categories, row.least_status),
+        created_at=row.created_at,
+        pending=counts.get(DeliveryState.PENDING, 0) + counts.get(DeliveryState.SENDING, 0),
+        delivered=counts.get(DeliveryState.DELIVERED, 0),
+        failed=counts.get(DeliveryState.FAILED, 0),
+    )
+
+
+def add_subscription(
+    session: Session, name: str, channel: Channel, target: str, filter_: AlertFilter
+) -> SubscriptionView:
+    """A new subscription with a fresh signing secret. Alerts start with the next story
+    that matches: what was stored before is not replayed to a new follower."""
+    row = AlertSubscription(
+        name=name,
+        channel=channel.value,
+        target=target,
+        secret=secrets.token_urlsafe(32),
+        teams=sorted(filter_.teams),
+        players=sorted(filter_.players),
+        categories=sorted(filter_.categories),
+        least_status=filter_.least_status.value,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return _view(row)
+
+
+def get_subscription(session: Session, subscription_id: int) -> SubscriptionView | None:
+    row = session.get(AlertSubscription, subscription_id)
+    return _view(row) if row is not None else None
+
+
+def list_subscriptions(session: Session) -> list[SubscriptionView]:
+    counts: dict[int, dict[str, int]] = {}
+    for sub_id, state, n in session.execute(
+        select(AlertOutbox.subscription_id, AlertOutbox.state, func.count()).group_by(
+            AlertOutbox.subscription_id, AlertOutbox.state
+        )
+    ):
+        counts.setdefault(sub_id, {})[state] = n
+    rows = session.scalars(select(AlertSubscription).order_by(AlertSubscription.id))
+    return [_view(r, counts.get(r.id)) for r in rows]
+
+
+def remove_subscription(session: Session, subscription_id: int) -> bool:
+    """Its undelivered alerts go with it (the foreign key cascades)."""
+    session.execute(delete(AlertOutbox).where(AlertOutbox.subscription_id == subscription_id))
+    result = session.execute(
+        delete(AlertSubscription).where(AlertSubscription.id == subscription_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetime) -> int:
+    """Write the alerts owed for ``story_ids`` as they now stand; returns how many.
+
+    One read of the subscriptions, one of the alerts these stories already have, one
+    insert; the unique key turns a concurrent writer's duplicate into nothing."""
+    ids = sorted(set(story_ids))
+    if not ids:
+        return 0
+    subscriptions = [
+        (
+            row.id,
+            AlertFilter.parse(row.teams, row.players, row.categories, row.least_status),
+        )
+        for row in session.execute(
+            select(
+                AlertSubscription.id,
+                AlertSubscription.teams,
+                AlertSubscription.players,
+                AlertSubscription.categories,
+                AlertSubscription.least_status,
+            )
+        )
+    ]
+    if not subscriptions:
+        return 0
+    stories = [
+        StoryFacts(
+            id=r.id,
+            category=r.category,
+            status=r.status,
+            headline=r.headline,
+            teams=frozenset(r.teams or ()),
+            players=frozenset(r.players or ()),
+        )
+        for r in session.execute(
+            select(
+                Story.id, Story.category, Story.status, Story.headline, Story.teams, Story.players
+            ).where(Story.id.in_(ids))
+        )
+    ]
+    sent: dict[tuple[int, int], list[str]] = {}
+    for sub_id, story_id, status in session.execute(
+        select(AlertOutbox.subscription_id, AlertOutbox.story_id, AlertOutbox.status).where(
+            AlertOutbox.story_id.in_(ids)
+        )
+    ):
+        sent.setdefault((sub_id, story_id), []).append(status)
+    rows: list[dict[str, Any]] = []
+    for story in stories:
+        for sub_id, filter_ in subscriptions:
+            owed = owed_status(filter_, story, sent.get((sub_id, story.id), ()))
+            if owed is None:
+                continue
+            status, previous = owed
+            rows.append(
+                {
+                    "subscription_id": sub_id,
+                    "story_id": story.id,
+                    "status": status.value,
+                    "previous_status": previous.value if previous else None,
+                    "payload": _payload(story, status.value, previous.value if previous else None),
+                    "state": DeliveryState.PENDING.value,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        session.connection().execute(dialect_insert(session, OUTBOX).on_conflict_do_nothing(), rows)
+    return len(rows)
+
+
+def _payload(story: StoryFacts, status: str, previous: str | None) -> dict[str, Any]:
+    return {
+        "story": {
+            "id": story.id,
+            "headline": story.headline,
+            "category": story.category,
+            "teams": sorted(story.teams),
+            "players": sorted(story.players),
+            "path": f"/story/{story.id}",
+        },
+        "status": status,
+        "previous_status": previous,
+        "now_official": previous is not None and status == "official",
+        "text": alert_text(story.headline, status, previous),
+    }
+
+
+@dataclass(frozen=True)
+class ClaimedAlert:
+    id: int
+    subscription_id: int
+    channel: str
+    target: str
+    secret: str
+    story_id: int
+    status: str
+    payload: dict[str, Any]
+    attempts: int  # including this one
+    created_at: datetime
+
+
+def claim(session: Session, limit: int, lease: timedelta, now: datetime) -> list[ClaimedAlert]:
+    """Take up to ``limit`` due alerts, at most one per subscription (its oldest
+    undelivered), for ``lease``; a dispatcher that dies mid-send loses them after it."""
+    candidate = OUTBOX.alias("candidate")
+    earlier = OUTBOX.alias("earlier")
+    due = or_(
+        (candidate.c.state == DeliveryState.PENDING) & (candidate.c.next_attempt_at <= now),
+        (candidate.c.state == DeliveryState.SENDING) & (candidate.c.claimed_until < now),
+    )
+    first_of_its_subscription = ~exists().where(
+        earlier.c.subscription_id == candidate.c.subscription_id,
+        earlier.c.id < candidate.c.id,
+        earlier.c.state.in_(_OPEN),
+    )
+    pick = (
+        select(candidate.c.id)
+        .where(due, first_of_its_subscription)
+        .order_by(candidate.c.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    claimed_ids = list(
+        session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(pick.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING,
+                claimed_until=now + lease,
+                attempts=OUTBOX.c.attempts + 1,
+            )
+            .returning(OUTBOX.c.id)
+        ).scalars()
+    )
+    if not claimed_ids:
+        return []
+    rows = session.execute(
+        select(AlertOutbox, AlertSubscription)
+        .join(AlertSubscription, AlertSubscription.id == AlertOutbox.subscription_id)
+        .where(AlertOutbox.id.in_(claimed_ids))
+        .order_by(AlertOutbox.id)
+    ).all()
+    return [
+        ClaimedAlert(
+            id=o.id,
+            subscription_id=o.subscription_id,
+            channel=s.channel,
+            target=s.target,
+            secret=s.secret,
+            story_id=o.story_id,
+            status=o.status,
+            payload=dict(o.payload),
+            attempts=o.attempts,
+            created_at=o.created_at,
+        )
+        for o, s in rows
+    ]
+
+
+def _finish(session: Session, alert_id: int, **values: Any) -> None:
+    # Only while still ours: a row whose lease ran out may belong to another dispatcher.
+    session.execute(
+        update(AlertOutbox)
+        .where(AlertOutbox.id == alert_id, AlertOutbox.state == DeliveryState.SENDING)
+        .values(claimed_until=None, **values)
+    )
+
+
+def mark_delivered(session: Session, alert_id: int, now: datetime) -> None:
+    _finish(session, alert_id, state=DeliveryState.DELIVERED, delivered_at=now, last_error=None)
+
+
+def mark_retry(session: Session, alert_id: int, error: str, at: datetime) -> None:
+    _finish(
+        session,
+        alert_id,
+        state=DeliveryState.PENDING,
+        next_attempt_at=at,
+        last_error=error[:MAX_ERROR_CHARS],
+    )
+
+
+def mark_failed(session: Session, alert_id: int, error: str) -> None:
+    _finish(session, alert_id, state=DeliveryState.FAILED, last_error=error[:MAX_ERROR_CHARS])
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    id: int
+    subscription_id: int
+    subscription: str
+    story_id: int
+    status: str
+    state: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    text: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "subscription_id": self.subscription_id,
+            "subscription": self.subscription,
+            "story_id": self.story_id,
+            "status": self.status,
+            "state": self.state,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "created_at": self.created_at.isoformat(),
+            "delivered_at": self.delivered_at.isoformat() if self.delivered_at else None,
+            "text": self.text,
+        }
+
+
+def deliveries(
+    session: Session,
+    state: DeliveryState | None = None,
+    subscription_id: int | None = None,
+    limit: int = 100,
+) -> list[DeliveryView]:
+    """Newest first."""
+    stmt = (
+        select(AlertOutbox, AlertSubscription.name)
+        .join(AlertSubscription, AlertSubscription.id == AlertOutbox.subscription_id)
+        .order_by(AlertOutbox.id.desc())
+        .limit(limit)
+    )
+    if state is not None:
+        stmt = stmt.where(AlertOutbox.state == state)
+    if subscription_id is not None:
+        stmt = stmt.where(AlertOutbox.subscription_id == subscription_id)
+    return [
+        DeliveryView(
+            id=o.id,
+            subscription_id=o.subscription_id,
+            subscription=name,
+            story_id=o.story_id,
+            status=o.status,
+            state=o.state,
+            attempts=o.attempts,
+            last_error=o.last_error,
+            created_at=o.created_at,
+            delivered_at=o.delivered_at,
+            text=str((o.payload or {}).get("text", "")),
+        )
+        for o, name in session.execute(stmt)
+    ]
+
+
+def failures(session: Session, limit: int = 100) -> list[DeliveryView]:
+    return deliveries(session, DeliveryState.FAILED, limit=limit)
+
+
+def replay(
+    session: Session,
+    now: datetime,
+    alert_ids: Sequence[int] = (),
+    subscription_id: int | None = None,
+) -> int:
+    """Queue failed alerts again (all, some by id, or one subscription's), attempts reset."""
+    stmt = update(AlertOutbox).where(AlertOutbox.state == DeliveryState.FAILED)
+    if alert_ids:
+        stmt = stmt.where(AlertOutbox.id.in_(list(alert_ids)))
+    if subscription_id is not None:
+        stmt = stmt.where(AlertOutbox.subscription_id == subscription_id)
+    result = session.execute(
+        stmt.values(state=DeliveryState.PENDING, attempts=0, next_attempt_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def state_counts(session: Session) -> dict[str, int]:
+    """Alerts by delivery state (every state present, zero when none)."""
+    counts = {s.value: 0 for s in DeliveryState}
+    for state, n in session.execute(
+        select(AlertOutbox.state, func.count()).group_by(AlertOutbox.state)
+    ):
+        counts[state] = int(n)
+    return counts

@@ -1,0 +1,269 @@
+"""The outbox on SQLite and PostgreSQL: one alert per (subscription, story, status),
+written with the articles; five outlets make one, reported → official makes a second
+that says "now official", a re-collection makes none; the dispatcher delivers them in
+order to a loopback webhook, signed, and two dispatchers at once send each alert once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from nba_tracker.alerts.dispatcher import Dispatcher
+from nba_tracker.domain.alerts import AlertFilter, Channel
+from nba_tracker.ingest.lock import LockMode
+from nba_tracker.ingest.pipeline import Collector
+from nba_tracker.ingest.registry import FeedSpec
+from nba_tracker.settings import Settings
+from nba_tracker.store import alerts as store
+from nba_tracker.store.engine import SessionFactory, make_engine, make_sessionmaker, transaction
+from nba_tracker.store.models import AlertOutbox
+from tests.support.feeds import Item, rss
+from tests.support.receivers import Receiver
+
+T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
+REPORTED = "Grizzlies trading Ja Morant to Warriors, sources say"
+REPORTED_BODY = "Memphis is sending Ja Morant to Golden State, according to sources."
+OFFICIAL = "Grizzlies officially trade Ja Morant to Warriors"
+OFFICIAL_BODY = (
+    "The Memphis Grizzlies have officially traded Ja Morant to the Golden State Warriors."
+)
+OUTLETS = ["ESPN", "HoopsHype", "RealGM", "The Athletic", "Hoops Rumors"]
+
+
+def settings() -> Settings:
+    return Settings(
+        alerts_allow_loopback=True, alert_backoff_seconds=0.05, alert_backoff_cap_seconds=0.2
+    )
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[SessionFactory]:
+    engine = make_engine(Settings(), database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def collect(factory: SessionFactory, tmp: Path, feeds: dict[str, list[Item]]) -> None:
+    specs = []
+    for name, items in feeds.items():
+        path = tmp / f"{name}.xml"
+        path.write_bytes(rss(items, title=name))
+        specs.append(FeedSpec(name, str(path)))
+    asyncio.run(Collector(Settings(), factory).run(specs, lock=LockMode.NONE))
+
+
+def reported_by_five(hours: float = 0) -> dict[str, list[Item]]:
+    return {
+        outlet: [
+            Item(
+                REPORTED,
+                f"https://{i}.example/morant",
+                REPORTED_BODY,
+                T0 + timedelta(hours=hours, minutes=i),
+                f"{outlet}-1",
+            )
+        ]
+        for i, outlet in enumerate(OUTLETS)
+    }
+
+
+def subscribe(factory: SessionFactory, target: str, **filter_: object) -> store.SubscriptionView:
+    with transaction(factory) as s:
+        return store.add_subscription(
+            s,
+            "test",
+            Channel.WEBHOOK,
+            target,
+            AlertFilter.parse(**filter_),  # type: ignore[arg-type]
+        )
+
+
+def outbox(factory: SessionFactory) -> list[tuple[int, int, str, str | None]]:
+    with transaction(factory) as s:
+        return [
+            (r.subscription_id, r.story_id, r.status, r.previous_status)
+            for r in s.scalars(select(AlertOutbox).order_by(AlertOutbox.id))
+        ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_one_alert_per_story_and_status(factory: SessionFactory, tmp_path: Path) -> None:
+    mem = subscribe(factory, "http://127.0.0.1:9/x", teams=["MEM"], least_status="reported")
+    subscribe(factory, "http://127.0.0.1:9/y", teams=["BOS"])
+    official_only = subscribe(
+        factory, "http://127.0.0.1:9/z", players=["ja morant"], least_status="official"
+    )
+
+    collect(factory, tmp_path, reported_by_five())
+    rows = outbox(factory)
+    assert [(r[0], r[2], r[3]) for r in rows] == [(mem.id, "reported", None)]
+
+    collect(factory, tmp_path, reported_by_five())  # a re-collection: nothing new
+    assert len(outbox(factory)) == 1
+
+    collect(
+        factory,
+        tmp_path,
+        {
+            "NBA.com": [
+                Item(
+                    OFFICIAL, "https://nba.example/m", OFFICIAL_BODY, T0 + timedelta(hours=2), "n-1"
+                )
+            ]
+        },
+    )
+    rows = outbox(factory)
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        (mem.id, "official", "reported"),
+        (official_only.id, "official", None),
+    ]
+    assert rows[0][1] == rows[1][1] == rows[2][1]  # the same story throughout
+    with transaction(factory) as s:
+        texts = [o.payload["text"] for o in s.scalars(select(AlertOutbox).order_by(AlertOutbox.id))]
+    assert texts[1].startswith("Now official: ")
+    assert texts[2].startswith("Official: ")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_dispatch_signed_in_order_once_with_two_dispatchers(
+    factory: SessionFactory, tmp_path: Path
+) -> None:
+    with Receiver() as receiver:
+        subs = [subscribe(factory, receiver.url(f"/s{i}"), teams=["MEM"]) for i in range(5)]
+        collect(factory, tmp_path, reported_by_five())
+        collect(
+            factory,
+            tmp_path,
+            {
+                "NBA.com": [
+                    Item(
+                        OFFICIAL,
+                        "https://nba.example/m",
+                        OFFICIAL_BODY,
+                        T0 + timedelta(hours=2),
+                        "n-1",
+                    )
+                ]
+            },
+        )
+
+        async def two_at_once() -> None:
+            a, b = Dispatcher(factory, settings()), Dispatcher(factory, settings())
+            try:
+                await asyncio.gather(a.run_until_idle(), b.run_until_idle())
+            finally:
+                await a.aclose()
+                await b.aclose()
+
+        asyncio.run(two_at_once())
+
+    assert len(receiver.requests) == 10  # 5 subscriptions × (reported, official), each once
+    by_path: dict[str, list[dict[str, object]]] = {}
+    for request in receiver.requests:
+        sub = next(s for s in subs if request.path == f"/s{subs.index(s)}")
+        expected = (
+            "sha256=" + hmac.new(sub.secret.encode(), request.body, hashlib.sha256).hexdigest()
+        )
+        assert request.headers["x-signature"] == expected
+        doc = json.loads(request.body)
+        assert str(doc["sent_at"]) == request.headers["x-timestamp"]
+        by_path.setdefault(request.path, []).append(doc)
+    for docs in by_path.values():
+        assert [d["status"] for d in docs] == ["reported", "official"]
+        assert docs[1]["now_official"] is True
+    with transaction(factory) as s:
+        assert store.state_counts(s)["delivered"] == 10
+        assert (
+            s.scalar(select(func.count()).select_from(AlertOutbox).where(AlertOutbox.attempts != 1))
+            == 0
+        )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_receiver_down_then_back_gets_everything_in_order(
+    factory: SessionFactory, tmp_path: Path
+) -> None:
+    from tests.support.receivers import Answer, Received
+
+    down = {"on": True}
+
+    def answer(_r: Received) -> Answer:
+        if down["on"]:
+            return Answer(503, {"Retry-After": "0"})
+        return Answer(200)
+
+    with Receiver(answer) as receiver:
+        subscribe(factory, receiver.url(), teams=["MEM"])
+        collect(factory, tmp_path, reported_by_five())
+        collect(
+            factory,
+            tmp_path,
+            {
+                "NBA.com": [
+                    Item(
+                        OFFICIAL,
+                        "https://nba.example/m",
+                        OFFICIAL_BODY,
+                        T0 + timedelta(hours=2),
+                        "n-1",
+                    )
+                ]
+            },
+        )
+
+        async def run() -> None:
+            d = Dispatcher(factory, settings())
+            try:
+                for _ in range(3):
+                    await d.run_once()
+                assert receiver.accepted == []
+                # While the first is retried, the second is held behind it.
+                assert {json.loads(r.body)["status"] for r in receiver.requests} == {"reported"}
+                down["on"] = False
+                await d.run_until_idle()
+            finally:
+                await d.aclose()
+
+        asyncio.run(run())
+    assert [json.loads(r.body)["status"] for r in receiver.accepted] == ["reported", "official"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_bound_then_recorded_failure_and_replay(factory: SessionFactory, tmp_path: Path) -> None:
+    from tests.support.receivers import Answer
+
+    with Receiver(lambda _r: Answer(500)) as receiver:
+        subscribe(factory, receiver.url(), teams=["MEM"])
+        collect(factory, tmp_path, reported_by_five())
+        capped = Settings(
+            alerts_allow_loopback=True,
+            alert_max_attempts=3,
+            alert_backoff_seconds=0.01,
+            alert_backoff_cap_seconds=0.01,
+        )
+
+        async def run() -> None:
+            d = Dispatcher(factory, capped)
+            try:
+                for _ in range(20):
+                    await d.run_once()
+                    await asyncio.sleep(0.02)
+            finally:
+                await d.aclose()
+
+        asyncio.run(run())
+        assert len(receiver.requests) == 3
+    with transaction(factory) as s:
+        [failed] = store.failures(s)
+        assert failed.attempts == 3
+        assert failed.last_error == "gave up after 3 attempts: HTTP 500"
+        assert store.replay(s, datetime.now(UTC)) == 1
+        assert store.state_counts(s)["pending"] == 1
