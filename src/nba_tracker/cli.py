@@ -422,9 +422,11 @@ def translate(
 
 def _mount_optional() -> None:
     """Command groups that live in their own packages."""
+    from nba_tracker.alerts.commands import app as alerts_app
     from nba_tracker.ops.cli import app as ops_app
 
     app.add_typer(ops_app, name="ops")
+    app.add_typer(alerts_app, name="alerts")
 
 
 _mount_optional()

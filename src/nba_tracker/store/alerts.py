@@ -28,6 +28,7 @@ from nba_tracker.store.reference import dialect_insert
 
 __all__ = [
     "ClaimedAlert",
+    "DeliveryState",
     "DeliveryView",
     "SubscriptionView",
     "add_subscription",
