@@ -57,7 +57,7 @@ def test_filters_come_from_the_url(client: TestClient) -> None:
     assert "Sources:" not in html
 
     html = client.get("/", params={"category": "Waiver"}).text
-    assert set(re.findall(r'<span class="chip chip-(\w+)">', html)) == {"waiver"}
+    assert set(re.findall(r'<span class="chip chip-(\w+)"', html)) == {"waiver"}
 
 
 def test_nothing_found_and_bad_filters(client: TestClient) -> None:
@@ -85,7 +85,7 @@ def test_story_page_lists_every_outlet(client: TestClient) -> None:
     page = client.get(f"/story/{story.group(1)}").text
     outlets = re.findall(r'<strong class="outlet" lang="en">([^<]+)</strong>', page)
     assert {"ESPN", "HoopsHype", "Hoops Rumors", "RealGM Wiretap"} <= set(outlets)
-    statuses = re.findall(r'<span class="status status-(\w+)">', page)
+    statuses = re.findall(r'<span class="status status-(\w+)"', page)
     assert {"rumor", "reported", "official"} <= set(statuses)
     assert client.get("/story/999999").status_code == 404
 
