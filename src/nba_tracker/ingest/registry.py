@@ -17,16 +17,32 @@ private = true           # only feeds marked so may be on loopback/private addre
 ```
 A file that sets ``replace_defaults = true`` at the top replaces the list instead of
 amending it.
+
+Sources are of two kinds: RSS/Atom feeds (``kind = "rss"``, the default) and the league's
+transaction log (``kind = "league_log"``), read by ``ingest.league_log``:
+
+```toml
+[[feeds]]
+name = "NBA league log"
+url = "/srv/mirror/NBA_Player_Movement.json"   # a mirror instead of stats.nba.com
+kind = "league_log"
+```
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlparse
 
 from nba_tracker.errors import ConfigurationError
+
+
+class SourceKind(StrEnum):
+    RSS = "rss"
+    LEAGUE_LOG = "league_log"
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,7 @@ class FeedSpec:
     # The feed lives on a loopback or private address on purpose (``private = true`` in
     # the feeds file); every other feed is fetched from public addresses only.
     allow_private: bool = False
+    kind: SourceKind = SourceKind.RSS
 
     @property
     def is_local(self) -> bool:
@@ -61,6 +78,15 @@ DEFAULT_FEEDS: tuple[FeedSpec, ...] = (
 )
 
 
+# The league's own record of every completed transaction (nba_api's ids).
+LEAGUE_LOG = FeedSpec(
+    "NBA league log",
+    "https://stats.nba.com/js/data/playermovement/NBA_Player_Movement.json",
+    kind=SourceKind.LEAGUE_LOG,
+)
+DEFAULT_SOURCES: tuple[FeedSpec, ...] = (*DEFAULT_FEEDS, LEAGUE_LOG)
+
+
 def is_local_location(location: str) -> bool:
     scheme = urlparse(location).scheme.lower()
     return scheme in {"", "file"} or (len(scheme) == 1 and location[1:3] in {":\\", ":/"})
@@ -74,9 +100,13 @@ def spec_for_location(location: str) -> FeedSpec:
     return FeedSpec(f"{parsed.netloc}{parsed.path}".rstrip("/")[:100], location)
 
 
-def load_feeds(path: Path | None = None) -> list[FeedSpec]:
-    """The default feeds, amended (or replaced) by the TOML file at ``path``."""
-    feeds = {f.name: f for f in DEFAULT_FEEDS}
+def load_feeds(path: Path | None = None, kind: SourceKind = SourceKind.RSS) -> list[FeedSpec]:
+    """The default sources of ``kind``, amended (or replaced) by the TOML file at ``path``."""
+    return [f for f in _load_sources(path) if f.kind is kind]
+
+
+def _load_sources(path: Path | None) -> list[FeedSpec]:
+    feeds = {f.name: f for f in DEFAULT_SOURCES}
     if path is None:
         return list(feeds.values())
     try:
@@ -107,5 +137,11 @@ def load_feeds(path: Path | None = None) -> list[FeedSpec]:
         private = entry.get("private", False)
         if not isinstance(private, bool):
             raise ConfigurationError(f"{path}: feed {name!r}: private must be true or false")
-        feeds[name] = FeedSpec(name, url.strip(), enabled, allow_private=private)
+        try:
+            kind = SourceKind(entry.get("kind", SourceKind.RSS))
+        except ValueError:
+            raise ConfigurationError(
+                f"{path}: feed {name!r}: kind must be one of {', '.join(SourceKind)}"
+            ) from None
+        feeds[name] = FeedSpec(name, url.strip(), enabled, allow_private=private, kind=kind)
     return list(feeds.values())
