@@ -98,8 +98,12 @@ class Dispatcher:
             await self.sender.aclose()
 
     def _claim(self) -> list[store.ClaimedAlert]:
+        now = self._clock()
         with transaction(self._factory) as session:
-            return store.claim(session, BATCH, self._lease, self._clock())
+            if not store.anything_due(session, now):
+                return []
+        with transaction(self._factory) as session:
+            return store.claim(session, BATCH, self._lease, now)
 
     async def run_once(self) -> DispatchReport:
         """One round: everything due now, at most one per subscription."""

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nba_tracker.alerts.dispatcher import Dispatcher
 from nba_tracker.api import atom, feedback, health, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
@@ -59,6 +60,7 @@ def create_app(
     collect_interval: float | None = None,
     feeds: Sequence[FeedSpec] | None = None,
     startup_feeds: Sequence[FeedSpec] | None = None,
+    dispatch_alerts: bool = False,
 ) -> FastAPI:
     """``collect_interval``: collect in the background every so many seconds (None: never).
     ``startup_feeds``: collected once before serving (the ``--demo`` sample feeds)."""
@@ -91,12 +93,18 @@ def create_app(
         tasks = [asyncio.create_task(services.poll_version())]
         if collect_interval:
             tasks.append(asyncio.create_task(services.collect_forever(collect_interval)))
+        dispatcher = Dispatcher(factory, settings) if dispatch_alerts else None
+        if dispatcher is not None:
+            # Its own task: a slow receiver holds a send, never a collection.
+            tasks.append(asyncio.create_task(dispatcher.run_forever()))
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if dispatcher is not None:
+                await dispatcher.aclose()
             engine.dispose()
 
     app = FastAPI(

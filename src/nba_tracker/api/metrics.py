@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from nba_tracker.api.deps import run_db
+from nba_tracker.store.alerts import state_counts
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -35,6 +38,10 @@ FEEDS_FAILED = Counter(
     "nba_tracker_feeds_failed_total", "Feeds that failed in a collection", registry=REGISTRY
 )
 DATA_VERSION = Gauge("nba_tracker_data_version", "Current data version", registry=REGISTRY)
+# Read from the outbox at each scrape: every dispatcher's outcomes, whichever task ran it.
+ALERTS = Gauge(
+    "nba_tracker_alerts", "Alerts in the outbox by delivery state", ["state"], registry=REGISTRY
+)
 
 _ROUTES = (
     (re.compile(r"^/team/[^/]+$"), "/team/{abbreviation}"),
@@ -66,5 +73,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/metrics")
-async def prometheus() -> Response:
+async def prometheus(request: Request) -> Response:
+    factory = getattr(request.app.state, "sessionmaker", None)
+    if factory is not None:
+        try:
+            counts = await run_db(factory, state_counts)
+        except Exception:  # metrics answer while the database is away; /health says so
+            counts = {}
+        for state, n in counts.items():
+            ALERTS.labels(state).set(n)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -32,6 +32,7 @@ __all__ = [
     "DeliveryView",
     "SubscriptionView",
     "add_subscription",
+    "anything_due",
     "claim",
     "enqueue_for_stories",
     "failures",
@@ -261,15 +262,25 @@ class ClaimedAlert:
     created_at: datetime
 
 
+def anything_due(session: Session, now: datetime) -> bool:
+    """A read alone: an idle dispatcher polling every fraction of a second checks in its
+    own transaction first and so never takes SQLite's write lock for nothing."""
+    return bool(session.scalar(select(exists().where(_due(OUTBOX, now)))))
+
+
+def _due(table: Any, now: datetime) -> Any:
+    return or_(
+        (table.c.state == DeliveryState.PENDING) & (table.c.next_attempt_at <= now),
+        (table.c.state == DeliveryState.SENDING) & (table.c.claimed_until < now),
+    )
+
+
 def claim(session: Session, limit: int, lease: timedelta, now: datetime) -> list[ClaimedAlert]:
     """Take up to ``limit`` due alerts, at most one per subscription (its oldest
     undelivered), for ``lease``; a dispatcher that dies mid-send loses them after it."""
     candidate = OUTBOX.alias("candidate")
     earlier = OUTBOX.alias("earlier")
-    due = or_(
-        (candidate.c.state == DeliveryState.PENDING) & (candidate.c.next_attempt_at <= now),
-        (candidate.c.state == DeliveryState.SENDING) & (candidate.c.claimed_until < now),
-    )
+    due = _due(candidate, now)
     first_of_its_subscription = ~exists().where(
         earlier.c.subscription_id == candidate.c.subscription_id,
         earlier.c.id < candidate.c.id,

@@ -6,12 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from nba_tracker.api.graphql import types as t
+from nba_tracker.api.graphql.alerts import AlertMutations
 from nba_tracker.api.graphql.context import BearerToken
 from nba_tracker.errors import InvalidInput
 
 
 @strawberry.type
-class Mutation:
+class Mutation(AlertMutations):
     @strawberry.mutation(
         permission_classes=[BearerToken],
         description="Run one collection now. Only one runs at a time, across every process.",
