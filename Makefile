@@ -67,6 +67,7 @@ checkov:
 ## Figures of the understanding layer on the labelled corpus (needs ../shared/corpus).
 eval: $(STAMP)
 	$(BIN)/python bench/eval_understanding.py
+	$(BIN)/python bench/eval_league_log.py
 
 ## Fit the shipped classifier on the labelled corpus's development rows.
 train: $(STAMP)
