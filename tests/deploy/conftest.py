@@ -12,6 +12,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -72,12 +73,20 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
             tfs[name] = Terraform(exe, workdir, env, TIMINGS)
             tfs[name].check("init", "-backend=false", "-input=false")
         dev = tfs["dev"]
+        # prod is only planned, and its plan reads nothing dev's apply writes: both at once.
+        pool = ThreadPoolExecutor(max_workers=1)
+        prod_plan = pool.submit(
+            tfs["prod"].check, "plan", "-out=prod.plan", f"-parallelism={PARALLELISM}"
+        )
+        pool.shutdown(wait=False)
         dev.check("apply", "-auto-approve", f"-parallelism={PARALLELISM}", *switch_args())
         outputs_file = root / "outputs.json"
         outputs_file.write_text(dev.check("output", "-json"))
         outputs = {k: v["value"] for k, v in json.loads(outputs_file.read_text()).items()}
         ops_env = {**emulator_env(moto.url), "AWS_ENDPOINT_URL_MWAA": mwaa.url, "COLUMNS": "200"}
-        deployed = Deployed(root, dev, tfs["prod"], moto.url, ops_env, outputs_file, outputs)
+        deployed = Deployed(
+            root, dev, tfs["prod"], prod_plan, moto.url, ops_env, outputs_file, outputs
+        )
         TIMINGS["setup (moto, copy, init, apply)"] = time.monotonic() - started
         yield deployed
         if not deployed.destroyed:

@@ -10,6 +10,9 @@ minutes and then fails the apply. Tags are kept per ARN, as AWS does, and those 
    report as a credentials mismatch and an unrotated secret.
 3. Restoring a snapshot of such a cluster (``ops db restore``): moto copies the source
    cluster's settings and fails on the password it never had.
+4. Emptying a versioned bucket that holds delete markers (``force_destroy`` on destroy):
+   moto tries to free a marker's data, which it has none of, and answers 500 — retried
+   by the provider for minutes.
 
 Nothing else of moto is changed.
 
@@ -23,6 +26,7 @@ from typing import Any
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.rds.models import DBCluster, MasterUserSecret
+from moto.s3.models import FakeDeleteMarker
 from moto.server import main
 
 _TAGS: dict[str, dict[str, str]] = {}
@@ -86,6 +90,13 @@ def _get_cfg_without_password(self: Any) -> dict[str, Any]:
 
 
 DBCluster.get_cfg = _get_cfg_without_password  # type: ignore[method-assign]
+
+
+def _nothing_to_free(self: Any) -> None:
+    return None
+
+
+FakeDeleteMarker.dispose = _nothing_to_free  # type: ignore[attr-defined]
 
 if __name__ == "__main__":
     main()

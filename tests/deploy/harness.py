@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -347,6 +348,7 @@ class Deployed:
     root: Path
     dev: Terraform
     prod: Terraform
+    prod_plan: Future[str]
     endpoint: str
     env: dict[str, str]
     outputs_file: Path

@@ -294,9 +294,8 @@ def test_both_namings_reach_the_same_resources(deployed: Deployed, tmp_path: Pat
 
 
 def test_prod_plan_differs_where_it_must(deployed: Deployed) -> None:
-    prod = deployed.prod
-    prod.check("plan", "-out=prod.plan", f"-parallelism={PARALLELISM}")
-    plan = prod.show_json("prod.plan")
+    deployed.prod_plan.result()  # planned while dev was applied
+    plan = deployed.prod.show_json("prod.plan")
     creates = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
     assert all(c["change"]["actions"] == ["create"] for c in plan["resource_changes"])
     assert not [a for a in creates if a.startswith("module.scheduler.")], (
