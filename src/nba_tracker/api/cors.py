@@ -20,7 +20,20 @@ from nba_tracker.settings import Settings
 
 METHODS = "GET, POST, OPTIONS"
 # What the original client and GraphQL tools send; Authorization carries the token.
-ALLOWED_HEADERS = frozenset({"accept", "authorization", "content-type", "x-request-id"})
+# Apollo Kotlin (the original page's client) names each operation in headers of its own.
+ALLOWED_HEADERS = frozenset(
+    {
+        "accept",
+        "authorization",
+        "content-type",
+        "x-request-id",
+        "x-apollo-operation-id",
+        "x-apollo-operation-name",
+        "apollographql-client-name",
+        "apollographql-client-version",
+        "apollo-require-preflight",
+    }
+)
 EXPOSED_HEADERS = b"ETag, Retry-After, X-Request-ID"
 PREFLIGHT_MAX_AGE = b"600"
 API_PREFIXES = ("/feeds/", "/api/")

@@ -92,6 +92,13 @@ def test_a_list_allows_only_its_origins(listed: TestClient) -> None:
     assert mine.headers["access-control-allow-origin"] == PAGE
 
 
+def test_apollo_kotlin_headers_pass_the_preflight(any_origin: TestClient) -> None:
+    asked = "content-type, x-apollo-operation-id, x-apollo-operation-name"
+    answer = preflight(any_origin, "/", PAGE, asked)
+    assert answer.status_code == 204
+    assert answer.headers["access-control-allow-headers"] == asked
+
+
 def test_preflight_refuses_unlisted_methods_and_headers(any_origin: TestClient) -> None:
     put = any_origin.options(
         "/graphql", headers={"Origin": PAGE, "Access-Control-Request-Method": "PUT"}
