@@ -15,7 +15,8 @@ import os
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -51,6 +52,35 @@ REDACTED = "<redacted>"
 
 
 _BOTO_CONFIG = Config(retries={"max_attempts": 5, "mode": "adaptive"}, connect_timeout=10)
+
+
+class Severity(StrEnum):
+    """How much a finding of ``ops doctor`` or ``ops audit`` asks of the operator."""
+
+    OK = "ok"
+    INFO = "info"  # worth knowing, nothing to do
+    LOW = "low"  # expected, e.g. the ALB open on 80/443
+    WARNING = "warning"  # look at it soon
+    MEDIUM = "medium"
+    HIGH = "high"  # broken or exposed: act now
+
+    @property
+    def rank(self) -> int:
+        """``ops doctor``'s exit code for it."""
+        return {Severity.WARNING: 1, Severity.MEDIUM: 1, Severity.HIGH: 2}.get(self, 0)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing ``ops doctor`` or ``ops audit`` saw, and what to do about it."""
+
+    area: str
+    severity: Severity
+    seen: str
+    action: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
 
 
 @dataclass

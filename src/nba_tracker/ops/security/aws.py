@@ -12,8 +12,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from nba_tracker.ops.backup.app_config import db_secret_id
-from nba_tracker.ops.core import OpsContext, OpsError
-from nba_tracker.ops.troubleshooting.aws import Finding
+from nba_tracker.ops.core import Finding, OpsContext, OpsError, Severity
 
 STALE = timedelta(days=90)
 WEB_PORTS = {80, 443}
@@ -51,7 +50,7 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
                 findings.append(
                     Finding(
                         "iam",
-                        "medium",
+                        Severity.MEDIUM,
                         f"{user}: console password unused for 90+ days",
                         f"aws iam delete-login-profile --user-name {user}",
                     )
@@ -65,7 +64,7 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
                 findings.append(
                     Finding(
                         "iam",
-                        "medium",
+                        Severity.MEDIUM,
                         f"{user}: access key {n} unused for 90+ days",
                         f"deactivate and delete it (aws iam delete-access-key --user-name {user})",
                     )
@@ -74,7 +73,7 @@ def credential_findings(ctx: OpsContext, now: datetime | None = None) -> list[Fi
                 findings.append(
                     Finding(
                         "iam",
-                        "medium",
+                        Severity.MEDIUM,
                         f"{user}: access key {n} is {rotated.days} days old",
                         "rotate it (create a new key, switch, delete the old one)",
                     )
@@ -89,7 +88,7 @@ def _root_findings(row: dict[str, str], now: datetime) -> list[Finding]:
         findings.append(
             Finding(
                 "iam",
-                "high",
+                Severity.HIGH,
                 f"the root user signed in {used.days} day(s) ago",
                 "use IAM roles; lock the root credentials away with MFA",
             )
@@ -97,11 +96,16 @@ def _root_findings(row: dict[str, str], now: datetime) -> list[Finding]:
     if "true" in (row.get("access_key_1_active"), row.get("access_key_2_active")):
         findings.append(
             Finding(
-                "iam", "high", "the root user has an active access key", "delete root access keys"
+                "iam",
+                Severity.HIGH,
+                "the root user has an active access key",
+                "delete root access keys",
             )
         )
     if row.get("mfa_active") == "false":
-        findings.append(Finding("iam", "high", "the root user has no MFA", "enable MFA on root"))
+        findings.append(
+            Finding("iam", Severity.HIGH, "the root user has no MFA", "enable MFA on root")
+        )
     return findings
 
 
@@ -124,7 +128,7 @@ def security_group_findings(ctx: OpsContext) -> list[Finding]:
                 findings.append(
                     Finding(
                         "ec2",
-                        "low" if public_web else "high",
+                        Severity.LOW if public_web else Severity.HIGH,
                         f"{group['GroupId']} ({group.get('GroupName')}) open to "
                         f"{'0.0.0.0/0' if open_v4 else '::/0'} on {ports}",
                         "expected only on the ALB"
@@ -145,7 +149,7 @@ def secret_findings(ctx: OpsContext, now: datetime | None = None) -> list[Findin
                 findings.append(
                     Finding(
                         "secrets",
-                        "medium",
+                        Severity.MEDIUM,
                         f"{name}: rotation is not enabled",
                         "enable rotation (RDS-managed secrets rotate themselves)",
                     )
@@ -156,7 +160,7 @@ def secret_findings(ctx: OpsContext, now: datetime | None = None) -> list[Findin
                 findings.append(
                     Finding(
                         "secrets",
-                        "medium",
+                        Severity.MEDIUM,
                         f"{name}: last rotated {(now - last).days} days ago",
                         "nba-tracker ops secrets rotate",
                     )
@@ -171,7 +175,7 @@ def encryption_findings(ctx: OpsContext) -> list[Finding]:
             findings.append(
                 Finding(
                     "rds",
-                    "high",
+                    Severity.HIGH,
                     f"cluster {cluster['DBClusterIdentifier']} is not encrypted",
                     "restore a snapshot copy into an encrypted cluster",
                 )
@@ -182,7 +186,7 @@ def encryption_findings(ctx: OpsContext) -> list[Finding]:
                 findings.append(
                     Finding(
                         "ec2",
-                        "high",
+                        Severity.HIGH,
                         f"volume {volume['VolumeId']} is not encrypted",
                         "snapshot, copy encrypted, replace; enable EBS encryption by default",
                     )
@@ -193,7 +197,7 @@ def encryption_findings(ctx: OpsContext) -> list[Finding]:
                 findings.append(
                     Finding(
                         "logs",
-                        "low",
+                        Severity.LOW,
                         f"log group {group['logGroupName']} is kept forever",
                         "set a retention (Terraform sets 30 days for the tracker's groups)",
                     )

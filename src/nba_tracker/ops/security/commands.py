@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import typer
 
-from nba_tracker.ops.core import OpsContext, ops_command
+from nba_tracker.ops.core import OpsContext, Severity, ops_command
 from nba_tracker.ops.security import aws as security
 
 audit_app = typer.Typer(
@@ -25,7 +25,7 @@ def audit(ctx: OpsContext) -> None:
         columns=["area", "severity", "seen", "action"],
         title=f"Security audit ({len(findings)} findings)",
     )
-    if any(f.severity == "high" for f in findings):
+    if any(f.severity == Severity.HIGH for f in findings):
         raise typer.Exit(1)
 
 

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from nba_tracker.aws_errors import error_code
-from nba_tracker.ops.core import OpsContext
-
-SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "high": 2}
-
-
-@dataclass(frozen=True)
-class Finding:
-    area: str
-    severity: str  # ok | info | warning | high
-    seen: str
-    action: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+from nba_tracker.ops.core import Finding, OpsContext, Severity
 
 
 def exit_code(findings: list[Finding]) -> int:
-    return max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    """0 when nothing needs a look, 1 for a warning, 2 when something is broken."""
+    return max((Severity(f.severity).rank for f in findings), default=0)
 
 
 # Stop reasons as ECS writes them, mapped to the guide's common causes.
@@ -82,7 +69,7 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
         return [
             Finding(
                 "ecs",
-                "high",
+                Severity.HIGH,
                 f"service {n.service} not found in cluster {n.cluster}",
                 "terraform apply in infra/terraform/environments/" + n.env,
             )
@@ -94,7 +81,7 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
         findings.append(
             Finding(
                 "ecs",
-                "warning",
+                Severity.WARNING,
                 "desired count is 0 (stopped)",
                 "nba-tracker ops emergency start, or ops scale ecs --count N",
             )
@@ -103,13 +90,13 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
         findings.append(
             Finding(
                 "ecs",
-                "high",
+                Severity.HIGH,
                 f"{running} of {desired} tasks running",
                 "see the stopped tasks below",
             )
         )
     else:
-        findings.append(Finding("ecs", "ok", f"{running} of {desired} tasks running", "-"))
+        findings.append(Finding("ecs", Severity.OK, f"{running} of {desired} tasks running", "-"))
     stopped = ecs.list_tasks(cluster=n.cluster, serviceName=n.service, desiredStatus="STOPPED").get(
         "taskArns", []
     )
@@ -124,10 +111,12 @@ def check_ecs(ctx: OpsContext) -> list[Finding]:
             cause = _classify(text)
             if cause:
                 findings.append(
-                    Finding("ecs", "high", f"stopped task: {text[:200]} → {cause[0]}", cause[1])
+                    Finding(
+                        "ecs", Severity.HIGH, f"stopped task: {text[:200]} → {cause[0]}", cause[1]
+                    )
                 )
             elif text:
-                findings.append(Finding("ecs", "info", f"stopped task: {text[:200]}", "-"))
+                findings.append(Finding("ecs", Severity.INFO, f"stopped task: {text[:200]}", "-"))
     findings += _check_image(ctx, service)
     findings += _check_targets(ctx, service)
     return findings
@@ -156,12 +145,12 @@ def _check_targets(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
     targets = health.get("TargetHealthDescriptions", [])
     unhealthy = [t for t in targets if t.get("TargetHealth", {}).get("State") == "unhealthy"]
     if not unhealthy:
-        return [Finding("ecs", "ok", f"{len(targets)} target(s), none unhealthy", "-")]
+        return [Finding("ecs", Severity.OK, f"{len(targets)} target(s), none unhealthy", "-")]
     first = unhealthy[0].get("TargetHealth", {})
     return [
         Finding(
             "ecs",
-            "high",
+            Severity.HIGH,
             f"{len(unhealthy)} of {len(targets)} targets unhealthy: "
             f"{first.get('Reason', '?')} {first.get('Description', '')}".strip()
             + " → the load balancer's health check on /health failed",
@@ -195,7 +184,7 @@ def _check_image(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
                 findings.append(
                     Finding(
                         "ecs",
-                        "high",
+                        Severity.HIGH,
                         f"image {repository}:{tag} is not in ECR",
                         "push it (docs/deploy.md step 4) or nba-tracker ops rollback",
                     )
@@ -212,7 +201,9 @@ def check_db(ctx: OpsContext) -> list[Finding]:
         cluster = rds.describe_db_clusters(DBClusterIdentifier=n.db_cluster)["DBClusters"][0]
     except ClientError as exc:
         if error_code(exc) == "DBClusterNotFoundFault":
-            return [Finding("db", "high", f"cluster {n.db_cluster} not found", "terraform apply")]
+            return [
+                Finding("db", Severity.HIGH, f"cluster {n.db_cluster} not found", "terraform apply")
+            ]
         raise
     findings: list[Finding] = []
     status = cluster.get("Status", "unknown")
@@ -220,24 +211,24 @@ def check_db(ctx: OpsContext) -> list[Finding]:
         findings.append(
             Finding(
                 "db",
-                "high",
+                Severity.HIGH,
                 "the cluster is stopped (nightly stop or emergency stop)",
                 "nba-tracker ops emergency start",
             )
         )
     elif status != "available":
         findings.append(
-            Finding("db", "warning", f"cluster status {status}", "wait, then check again")
+            Finding("db", Severity.WARNING, f"cluster status {status}", "wait, then check again")
         )
     else:
-        findings.append(Finding("db", "ok", "cluster available", "-"))
+        findings.append(Finding("db", Severity.OK, "cluster available", "-"))
     scaling = cluster.get("ServerlessV2ScalingConfiguration") or {}
     if scaling.get("MinCapacity") == 0:
         if status == "available" and _paused(ctx, n.db_cluster):
             findings.append(
                 Finding(
                     "db",
-                    "warning",
+                    Severity.WARNING,
                     "paused at 0 ACU: the first connection waits while it resumes and may time out",
                     "retry after ~15 s, or ops scale db --min-acu 0.5 to never pause",
                 )
@@ -246,7 +237,7 @@ def check_db(ctx: OpsContext) -> list[Finding]:
             findings.append(
                 Finding(
                     "db",
-                    "info",
+                    Severity.INFO,
                     "minimum 0 ACU: the cluster pauses when idle; the first "
                     "connection after a pause waits while it resumes",
                     "ops scale db --min-acu 0.5 if that delay matters",
@@ -275,7 +266,9 @@ def _check_ingress(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
     app_groups = set(_service_security_groups(ctx))
     if not db_groups or not app_groups:
         return [
-            Finding("db", "info", "security groups not known for the cluster or the service", "-")
+            Finding(
+                "db", Severity.INFO, "security groups not known for the cluster or the service", "-"
+            )
         ]
     groups = ctx.client("ec2").describe_security_groups(GroupIds=db_groups)["SecurityGroups"]
     for group in groups:
@@ -287,11 +280,13 @@ def _check_ingress(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
                 and low <= 5432 <= high
                 and sources & app_groups
             ):
-                return [Finding("db", "ok", "the service's security group may reach 5432", "-")]
+                return [
+                    Finding("db", Severity.OK, "the service's security group may reach 5432", "-")
+                ]
     return [
         Finding(
             "db",
-            "high",
+            Severity.HIGH,
             "no ingress rule lets the service's security group reach port 5432",
             "fix the aurora module's allowed_security_group_ids and re-apply",
         )
@@ -308,7 +303,7 @@ def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
         return [
             Finding(
                 "db",
-                "high",
+                Severity.HIGH,
                 f"database secret {secret} not readable: {error_code(exc)}",
                 "check the secret and the execution role's secretsmanager:GetSecretValue",
             )
@@ -321,7 +316,7 @@ def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
         return [
             Finding(
                 "db",
-                "high",
+                Severity.HIGH,
                 f"database secret {secret} is not JSON with a password",
                 'store {"username": …, "password": …} as Terraform does',
             )
@@ -331,12 +326,12 @@ def _check_secret(ctx: OpsContext, cluster: dict[str, Any]) -> list[Finding]:
         return [
             Finding(
                 "db",
-                "high",
+                Severity.HIGH,
                 f"the secret's user {user!r} is not the cluster's master user {master!r}",
                 "put the right user in the secret, or reset the password to the secret's",
             )
         ]
-    return [Finding("db", "ok", "database secret readable, user matches the cluster", "-")]
+    return [Finding("db", Severity.OK, "database secret readable, user matches the cluster", "-")]
 
 
 def _paused(ctx: OpsContext, cluster_id: str) -> bool:
@@ -375,7 +370,7 @@ def _check_environment(ctx: OpsContext) -> tuple[list[Finding], dict[str, Any]]:
             raise
         absent = Finding(
             "mwaa",
-            "info",
+            Severity.INFO,
             f"no MWAA environment {n.mwaa_env} (enable_mwaa=false?)",
             'terraform apply -var="enable_mwaa=true" to collect on schedule',
         )
@@ -387,7 +382,7 @@ def _check_environment(ctx: OpsContext) -> tuple[list[Finding], dict[str, Any]]:
         findings.append(
             Finding(
                 "mwaa",
-                "high",
+                Severity.HIGH,
                 f"last update failed: {error.get('ErrorCode')}: {error.get('ErrorMessage')}",
                 "fix the cause (often requirements.txt), then terraform apply",
             )
@@ -396,13 +391,13 @@ def _check_environment(ctx: OpsContext) -> tuple[list[Finding], dict[str, Any]]:
         findings.append(
             Finding(
                 "mwaa",
-                "high" if "FAILED" in status else "warning",
+                Severity.HIGH if "FAILED" in status else Severity.WARNING,
                 f"environment status {status}",
                 "wait, or read the scheduler log (ops logs tail mwaa-scheduler)",
             )
         )
     else:
-        findings.append(Finding("mwaa", "ok", "environment available", "-"))
+        findings.append(Finding("mwaa", Severity.OK, "environment available", "-"))
     return findings, env
 
 
@@ -420,14 +415,16 @@ def _check_dag_bucket(ctx: OpsContext, environment: dict[str, Any]) -> list[Find
             for o in page.get("Contents", [])
         ]
     except ClientError as exc:
-        return [Finding("mwaa", "high", f"bucket {bucket}: {error_code(exc)}", "terraform apply")]
+        return [
+            Finding("mwaa", Severity.HIGH, f"bucket {bucket}: {error_code(exc)}", "terraform apply")
+        ]
     findings = []
     dags = [k for k in keys if k.startswith(f"{dag_path}/") and k.endswith(".py")]
     if f"{dag_path}/nba_rss_scraper.py" not in dags:
         findings.append(
             Finding(
                 "mwaa",
-                "high",
+                Severity.HIGH,
                 f"{dag_path}/nba_rss_scraper.py missing in s3://{bucket}",
                 f"aws s3 sync airflow/dags s3://{bucket}/{dag_path}/ (docs/airflow.md)",
             )
@@ -436,14 +433,14 @@ def _check_dag_bucket(ctx: OpsContext, environment: dict[str, Any]) -> list[Find
         findings.append(
             Finding(
                 "mwaa",
-                "warning",
+                Severity.WARNING,
                 f"{requirements} missing in s3://{bucket}: the DAGs' dependencies are not installed",
                 "upload airflow/requirements.txt (docs/airflow.md)",
             )
         )
     if not findings:
         findings.append(
-            Finding("mwaa", "ok", f"{len(dags)} DAG file(s) and {requirements} present", "-")
+            Finding("mwaa", Severity.OK, f"{len(dags)} DAG file(s) and {requirements} present", "-")
         )
     return findings
 
