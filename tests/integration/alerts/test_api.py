@@ -43,57 +43,60 @@ def test_graphql_subscription_and_background_delivery(database_url: str, tmp_pat
         alerts_allow_loopback=True,
         alert_max_attempts=1,
     )
-    with Receiver() as ok, Receiver(lambda _r: Answer(404)) as gone:
-        with TestClient(create_app(settings, dispatch_alerts=True)) as client:
-            refused = gql(client, ADD, {"s": {"channel": "webhook", "target": ok.url()}})
-            assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
-            bad = gql(
-                client,
-                ADD,
-                {"s": {"channel": "webhook", "target": "https://10.1.2.3/x", "teams": ["MEM"]}},
-                token=TOKEN,
-            )
-            assert "private" in bad["errors"][0]["message"]  # type: ignore[index]
-            added = gql(
-                client,
-                ADD,
-                {"s": {"channel": "webhook", "target": ok.url(), "teams": ["mem"]}},
-                token=TOKEN,
-            )["data"]["addAlertSubscription"]  # type: ignore[index]
-            assert added["teams"] == ["MEM"] and added["leastStatus"] == "reported"
-            assert added["secret"] and added["target"].endswith("/…")
-            gql(
-                client,
-                ADD,
-                {"s": {"channel": "slack", "target": gone.url(), "players": ["Ja Morant"]}},
-                token=TOKEN,
-            )
+    with (
+        Receiver() as ok,
+        Receiver(lambda _r: Answer(404)) as gone,
+        TestClient(create_app(settings, dispatch_alerts=True)) as client,
+    ):
+        refused = gql(client, ADD, {"s": {"channel": "webhook", "target": ok.url()}})
+        assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
+        bad = gql(
+            client,
+            ADD,
+            {"s": {"channel": "webhook", "target": "https://10.1.2.3/x", "teams": ["MEM"]}},
+            token=TOKEN,
+        )
+        assert "private" in bad["errors"][0]["message"]  # type: ignore[index]
+        added = gql(
+            client,
+            ADD,
+            {"s": {"channel": "webhook", "target": ok.url(), "teams": ["mem"]}},
+            token=TOKEN,
+        )["data"]["addAlertSubscription"]  # type: ignore[index]
+        assert added["teams"] == ["MEM"] and added["leastStatus"] == "reported"
+        assert added["secret"] and added["target"].endswith("/…")
+        gql(
+            client,
+            ADD,
+            {"s": {"channel": "slack", "target": gone.url(), "players": ["Ja Morant"]}},
+            token=TOKEN,
+        )
 
-            for name, items in reported_by_five().items():
-                collect(database_url, tmp_path / f"{name}.xml", items)
-            collect(
-                database_url,
-                tmp_path / "nba.xml",
-                [Item(OFFICIAL, "https://nba.example/m", OFFICIAL_BODY, T0 + timedelta(hours=2))],
-            )
-            wait_for(lambda: len(ok.accepted) == 2)
-            assert [json.loads(r.body)["status"] for r in ok.accepted] == ["reported", "official"]
+        for name, items in reported_by_five().items():
+            collect(database_url, tmp_path / f"{name}.xml", items)
+        collect(
+            database_url,
+            tmp_path / "nba.xml",
+            [Item(OFFICIAL, "https://nba.example/m", OFFICIAL_BODY, T0 + timedelta(hours=2))],
+        )
+        wait_for(lambda: len(ok.accepted) == 2)
+        assert [json.loads(r.body)["status"] for r in ok.accepted] == ["reported", "official"]
 
-            failed_query = '{ alertDeliveries(state: "failed") { subscription state lastError } }'
-            wait_for(
-                lambda: len(gql(client, failed_query, token=TOKEN)["data"]["alertDeliveries"]) == 2  # type: ignore[index]
-            )
-            failed = gql(client, failed_query, token=TOKEN)["data"]["alertDeliveries"]  # type: ignore[index]
-            assert {f["lastError"] for f in failed} == {"HTTP 404"}
-            metrics = client.get("/metrics").text
-            assert 'nba_tracker_alerts{state="failed"} 2.0' in metrics
-            assert 'nba_tracker_alerts{state="delivered"} 2.0' in metrics
-            subs = gql(client, "{ alertSubscriptions { id failed delivered secret } }", token=TOKEN)
-            rows = subs["data"]["alertSubscriptions"]  # type: ignore[index]
-            assert [(r["delivered"], r["failed"], r["secret"]) for r in rows] == [
-                (2, 0, None),
-                (0, 2, None),
-            ]
-            replayed = gql(client, "mutation { replayFailedAlerts }", token=TOKEN)
-            assert replayed["data"]["replayFailedAlerts"] == 2  # type: ignore[index]
-            wait_for(lambda: len(gone.requests) == 4)
+        failed_query = '{ alertDeliveries(state: "failed") { subscription state lastError } }'
+        wait_for(
+            lambda: len(gql(client, failed_query, token=TOKEN)["data"]["alertDeliveries"]) == 2  # type: ignore[index]
+        )
+        failed = gql(client, failed_query, token=TOKEN)["data"]["alertDeliveries"]  # type: ignore[index]
+        assert {f["lastError"] for f in failed} == {"HTTP 404"}
+        metrics = client.get("/metrics").text
+        assert 'nba_tracker_alerts{state="failed"} 2.0' in metrics
+        assert 'nba_tracker_alerts{state="delivered"} 2.0' in metrics
+        subs = gql(client, "{ alertSubscriptions { id failed delivered secret } }", token=TOKEN)
+        rows = subs["data"]["alertSubscriptions"]  # type: ignore[index]
+        assert [(r["delivered"], r["failed"], r["secret"]) for r in rows] == [
+            (2, 0, None),
+            (0, 2, None),
+        ]
+        replayed = gql(client, "mutation { replayFailedAlerts }", token=TOKEN)
+        assert replayed["data"]["replayFailedAlerts"] == 2  # type: ignore[index]
+        wait_for(lambda: len(gone.requests) == 4)
