@@ -9,10 +9,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from nba_tracker.aws_errors import error_code
-from nba_tracker.ops.core import Finding, OpsContext, Severity
+from nba_tracker.ops.core import Finding, OpsContext, Severity, describe_aws_error
 
 
 def exit_code(findings: list[Finding]) -> int:
@@ -449,8 +450,21 @@ CHECKS = {"ecs": check_ecs, "db": check_db, "mwaa": check_mwaa}
 
 
 def run(ctx: OpsContext, which: str) -> list[Finding]:
+    """Every check asked for. An AWS API that answers an error (MWAA unavailable in the
+    region, access denied, throttled …) is a finding of that check, and the others
+    still run: a doctor that stops at the first broken service hides the rest."""
     names = list(CHECKS) if which == "all" else [which]
     findings: list[Finding] = []
     for name in names:
-        findings += CHECKS[name](ctx)
+        try:
+            findings += CHECKS[name](ctx)
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
+            findings.append(
+                Finding(
+                    name,
+                    Severity.HIGH,
+                    f"could not check: {describe_aws_error(exc)}",
+                    "fix access to this service, then run this check again",
+                )
+            )
     return findings
