@@ -50,7 +50,9 @@ VISIBLE_LATIN = """allowed => {
   for (const el of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
     if (foreign(el)) continue;
     for (const name of ['placeholder', 'title', 'aria-label']) {
-      const value = el.getAttribute(name);
+      // An attribute cannot mark a part as English: a quotation 「…」 of the outlet's
+      // own words (a badge's evidence) is theirs, the rest must be Japanese.
+      const value = (el.getAttribute(name) || '').replace(/「[^」]*」/g, '');
       if (value) check(value, name);
     }
   }
