@@ -428,6 +428,10 @@ def _mount_optional() -> None:
 
     app.add_typer(ops_app, name="ops")
     app.add_typer(alerts_app, name="alerts")
+    from nba_tracker.ingest.league_commands import read_log, stats
+
+    app.command("league-log")(read_log)
+    app.command("stats")(stats)
 
 
 _mount_optional()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,6 +12,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from nba_tracker.api.deps import run_db
 from nba_tracker.store.alerts import state_counts
+from nba_tracker.store.league_log import agreement
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -41,6 +43,18 @@ DATA_VERSION = Gauge("nba_tracker_data_version", "Current data version", registr
 # Read from the outbox at each scrape: every dispatcher's outcomes, whichever task ran it.
 ALERTS = Gauge(
     "nba_tracker_alerts", "Alerts in the outbox by delivery state", ["state"], registry=REGISTRY
+)
+# The league log's verdict on the text's labels over the last week (store.league_log).
+LEAGUE_LOG = Gauge(
+    "nba_tracker_league_log_stories",
+    "Stories of the last 7 days by the league log's verdict, and log transactions",
+    ["figure"],
+    registry=REGISTRY,
+)
+AGREEMENT = Gauge(
+    "nba_tracker_league_log_agreement_ratio",
+    "Share of the last 7 days' reported/official stories the league log confirmed",
+    registry=REGISTRY,
 )
 
 _ROUTES = (
@@ -82,4 +96,13 @@ async def prometheus(request: Request) -> Response:
             counts = {}
         for state, n in counts.items():
             ALERTS.labels(state).set(n)
+        try:
+            figure = await run_db(factory, lambda s: agreement(s, datetime.now(UTC), 7))
+        except Exception:
+            figure = None
+        if figure is not None:
+            for name in ("labelled", "confirmed", "contradicted", "log_transactions", "unreported"):
+                LEAGUE_LOG.labels(name).set(getattr(figure, name))
+            if figure.rate is not None:
+                AGREEMENT.set(figure.rate)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -8,7 +8,7 @@ import asyncio
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -212,3 +212,77 @@ def test_stories_are_confirmed_flagged_or_made_from_the_log(
     assert agreement is not None
     assert (agreement.labelled, agreement.confirmed, agreement.contradicted) == (1, 0, 1)
     assert agreement.unreported == outcome.log_only
+
+
+def test_the_agreement_figure_in_metrics_stats_and_the_metrics_line(
+    reader: LeagueLogReader, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from nba_tracker import observability
+    from nba_tracker.api.app import create_app
+    from nba_tracker.cli import app as cli
+
+    now = datetime.now(UTC)
+    items = [
+        Item(
+            "The Suns have officially waived Bradley Beal",
+            "https://news.example.com/beal",
+            published=now - timedelta(days=2),
+        ),
+        Item(
+            "Celtics agree to sign Luka Garza, sources say",
+            "https://news.example.com/garza",
+            published=now - timedelta(days=1),
+        ),
+    ]
+    collector = Collector(reader.settings, reader.factory)
+    asyncio.run(collector.run([FeedSpec("Wire", feed_server.add("/n.xml", rss(items)))]))
+    day = (now - timedelta(days=1)).date().isoformat() + "T00:00:00"
+    row = {
+        "Transaction_Type": "Waive",
+        "TRANSACTION_DATE": day,
+        "TRANSACTION_DESCRIPTION": "Phoenix Suns waived guard Bradley Beal.",
+        "TEAM_ID": 1610612756.0,
+        "TEAM_SLUG": "suns",
+        "PLAYER_ID": 203078.0,
+        "PLAYER_SLUG": "bradley-beal",
+        "Additional_Sort": 0.0,
+        "GroupSort": "Waive 77",
+    }
+    other = row | {
+        "Transaction_Type": "Signing",
+        "TRANSACTION_DESCRIPTION": "Utah Jazz signed guard Isaiah Collier to a Contract.",
+        "TEAM_ID": 1610612762.0,
+        "PLAYER_ID": 1642268.0,
+        "GroupSort": "Signing 78",
+    }
+    body = json.dumps({"NBA_Player_Movement": {"rows": [row, other]}}).encode()
+    stream = io.StringIO()
+    monkeypatch.setattr(observability, "_metrics_stream", stream)
+    report = asyncio.run(reader.run([spec(feed_server.add("/l.json", Route(body, headers=JSON)))]))
+    agreement = report.agreement
+    assert agreement is not None
+    # Two stories labelled reported/official; the log confirmed one (Beal's waiver), and
+    # recorded one move (Collier's signing) that no outlet reported.
+    assert (agreement.labelled, agreement.confirmed, agreement.unreported) == (2, 1, 1)
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["message"] == "League log metrics"
+    assert (line["LogAgreementPercent"], line["LogUnreported"], line["LeagueLogFailed"]) == (
+        50.0,
+        1,
+        0,
+    )
+    url = reader.factory.kw["bind"].url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url))) as client:  # type: ignore[arg-type]
+        text = client.get("/metrics").text
+    assert "nba_tracker_league_log_agreement_ratio 0.5" in text
+    assert 'nba_tracker_league_log_stories{figure="confirmed"} 1.0' in text
+    assert 'nba_tracker_league_log_stories{figure="unreported"} 1.0' in text
+    result = CliRunner().invoke(cli, ["stats", "--json"], env={"NBA_TRACKER_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert (figures["labelled"], figures["confirmed"], figures["rate"]) == (2, 1, 0.5)
