@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -242,39 +243,50 @@ def set_window(ctx: OpsContext, window: str) -> dict[str, Any]:
     return {"cluster": ctx.names.db_cluster, "window": window}
 
 
+class ItemState(StrEnum):
+    """A checklist item's state, as ``ops maintenance check`` prints it."""
+
+    OK = "ok"
+    WARN = "warn"  # due, or overdue: the detail says what to run
+    FAIL = "fail"  # checked and wrong (e.g. backups off)
+    UNKNOWN = "unknown"  # AWS would not answer; the rest of the checklist still ran
+    NOT_CHECKED = "not checked"  # nothing here to check (no lock file committed)
+    MANUAL = "manual"  # only the operator can tell
+
+
 def checklist(ctx: OpsContext) -> list[dict[str, str]]:
     """The guide's maintenance checklist, verified where AWS or the repo can tell."""
     rows: list[dict[str, str]] = []
 
-    def item(name: str, state: str, detail: str) -> None:
+    def item(name: str, state: ItemState, detail: str) -> None:
         rows.append({"item": name, "state": state, "detail": detail})
 
     try:
         backups = check_automated_backups(ctx)
-        item("automated backups", "ok", f"kept {backups['retention_days']} days")
+        item("automated backups", ItemState.OK, f"kept {backups['retention_days']} days")
     except OpsError as exc:
-        item("automated backups", "fail", str(exc))
+        item("automated backups", ItemState.FAIL, str(exc))
     try:
         untagged = delete_untagged_ecr_images(_dry(ctx))["untagged"]
         item(
             "untagged ECR images",
-            "ok" if not untagged else "warn",
+            ItemState.OK if not untagged else ItemState.WARN,
             f"{untagged} untagged (nba-tracker ops cleanup --apply)" if untagged else "none",
         )
     except _UNREADABLE as exc:
-        item("untagged ECR images", "unknown", _unreadable(exc))
+        item("untagged ECR images", ItemState.UNKNOWN, _unreadable(exc))
     marks = _read_watermarks(ctx)
     if marks:
         age_days = (time.time() * 1000 - min(marks.values())) / DAY_MS
         item(
             "logs archived to S3",
-            "ok" if age_days < 2 else "warn",
+            ItemState.OK if age_days < 2 else ItemState.WARN,
             f"oldest export watermark {age_days:.1f} days ago",
         )
     else:
         item(
             "logs archived to S3",
-            "warn",
+            ItemState.WARN,
             "no export recorded yet (the maintenance DAG does it daily)",
         )
     try:
@@ -286,14 +298,14 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
         mine = [p for p in pending if ctx.names.db_cluster in p.get("ResourceIdentifier", "")]
         item(
             "pending maintenance actions",
-            "ok" if not mine else "warn",
+            ItemState.OK if not mine else ItemState.WARN,
             ", ".join(
                 a["Action"] for p in mine for a in p.get("PendingMaintenanceActionDetails", [])
             )
             or "none",
         )
     except _UNREADABLE as exc:
-        item("pending maintenance actions", "unknown", _unreadable(exc))
+        item("pending maintenance actions", ItemState.UNKNOWN, _unreadable(exc))
     item(
         *lock_file_item(
             "Terraform providers",
@@ -310,7 +322,7 @@ def checklist(ctx: OpsContext) -> list[dict[str, str]]:
     )
     item(
         "security patches",
-        "manual",
+        ItemState.MANUAL,
         "rebuild and release the image monthly for base-image patches (ops release TAG)",
     )
     return rows
@@ -356,16 +368,20 @@ def _committed_at(path: Path) -> float:
     return float(out) if out.isdigit() else path.stat().st_mtime
 
 
-def lock_file_item(name: str, patterns: tuple[str, ...], update: str) -> tuple[str, str, str]:
+def lock_file_item(name: str, patterns: tuple[str, ...], update: str) -> tuple[str, ItemState, str]:
     """A lock file untouched for 90+ days means updates (and security fixes) are waiting."""
     root = _repo_root()
     locks = [p for pattern in patterns for p in root.glob(pattern)] if root else []
     if not locks:
-        return name, "not checked", f"no {' / '.join(patterns)} committed; {update} and commit it"
+        return (
+            name,
+            ItemState.NOT_CHECKED,
+            f"no {' / '.join(patterns)} committed; {update} and commit it",
+        )
     oldest = min(locks, key=_committed_at)
     age = (time.time() - _committed_at(oldest)) / 86400
-    state = "ok" if age < LOCK_MAX_AGE_DAYS else "warn"
+    state = ItemState.OK if age < LOCK_MAX_AGE_DAYS else ItemState.WARN
     detail = f"{oldest.relative_to(root) if root else oldest} last updated {age:.0f} days ago"
-    if state == "warn":
+    if state == ItemState.WARN:
         detail += f"; {update}"
     return name, state, detail
