@@ -5,7 +5,6 @@ resumes after its last committed batch."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store import queries
-from nba_tracker.store.engine import SessionFactory, make_engine, make_sessionmaker, transaction
+from nba_tracker.store.engine import SessionFactory, transaction
 from nba_tracker.store.models import Article, ArticleTeam, ReclassifyProgress, Story, Team
 from nba_tracker.store.reclassify import progress, reclassify
 from tests.support.feeds import Item, realistic_items, rss
@@ -49,13 +48,6 @@ def collect(factory: SessionFactory, path: Path, items: list[Item]) -> None:
     asyncio.run(
         Collector(Settings(), factory).run([FeedSpec("Wire", str(path))], lock=LockMode.NONE)
     )
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[SessionFactory]:
-    engine = make_engine(Settings(), database_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def by_title(factory: SessionFactory) -> dict[str, Article]:
