@@ -260,3 +260,21 @@ def test_cloudwatch_accepts_the_rendered_definition(
         found = logs.describe_metric_filters(logGroupName=params["logGroupName"])["metricFilters"]
         assert [f["filterName"] for f in found] == [params["filterName"]]
         assert found[0]["filterPattern"] == '{ $.level = "ERROR" }'
+
+
+def test_league_log_agreement_is_on_the_dashboard_and_alarmed(defn: dict[str, Any]) -> None:
+    alarms = {a["AlarmName"]: a for a in md.render_alarms(defn, names(), TOPIC)}
+    low = alarms["nba-tracker-league-log-agreement-low"]
+    # The metric the league-log reader writes in its EMF line (ingest/league_log.py).
+    assert (low["Namespace"], low["MetricName"]) == ("NBATracker", "LogAgreementPercent")
+    assert (low["Threshold"], low["ComparisonOperator"]) == (50, "LessThanThreshold")
+    # No log read (no data) is not a drop in label quality.
+    assert low["TreatMissingData"] == "notBreaching"
+    widgets = md.render_dashboard(defn, names())["widgets"]
+    plotted = {
+        entry[1]
+        for w in widgets
+        for entry in w["properties"].get("metrics", [])
+        if isinstance(entry[0], str) and entry[0] == "NBATracker"
+    }
+    assert {"LogAgreementPercent", "LogUnreported"} <= plotted
