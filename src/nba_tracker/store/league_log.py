@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.league_journey import LedgerTrade, Move, journey, ledger
 from nba_tracker.domain.league_log import LogKind, LogRow, LogTransaction, group_transactions
 from nba_tracker.domain.league_match import MatchResult, StoryFacts, Window
 from nba_tracker.store.models import (
@@ -39,6 +40,7 @@ from nba_tracker.store.models import (
     BigId,
     DataVersion,
     Player,
+    Source,
     Story,
     utcnow,
 )
@@ -454,3 +456,107 @@ def window_of(transactions: Sequence[LogTransaction], window: Window) -> tuple[d
         datetime.combine(first, datetime.min.time(), UTC) - window.before,
         datetime.combine(last, datetime.max.time(), UTC) + window.after,
     )
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One report of a story: when, by whom, and what its text said."""
+
+    at: datetime
+    source: str
+    status: str | None
+
+
+@dataclass(frozen=True)
+class LinkedStory:
+    story_id: int
+    headline: str
+    status: str | None
+    outcome: str  # LinkOutcome
+    reason: str
+    history: tuple[StatusStep, ...]
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    move: Move
+    stories: tuple[LinkedStory, ...]
+
+
+@dataclass(frozen=True)
+class PlayerJourney:
+    nba_id: int
+    name: str
+    steps: tuple[JourneyStep, ...]
+
+
+def linked_stories(session: Session, group_ids: Sequence[str]) -> dict[str, list[LinkedStory]]:
+    """The stories linked to each transaction, with the status of each of their reports."""
+    if not group_ids:
+        return {}
+    links = session.execute(
+        select(LeagueLogLink, Story)
+        .join(Story, Story.id == LeagueLogLink.story_id)
+        .where(LeagueLogLink.group_id.in_(list(group_ids)))
+        .order_by(LeagueLogLink.id)
+    ).all()
+    story_ids = [story.id for _, story in links]
+    history: dict[int, list[StatusStep]] = {}
+    if story_ids:
+        for story_id, at, source, status in session.execute(
+            select(Article.story_id, Article.published_at, Source.name, Article.status)
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.story_id.in_(story_ids))
+            .order_by(Article.published_at, Article.id)
+        ):
+            if story_id is not None:
+                history.setdefault(story_id, []).append(StatusStep(at, source, status))
+    found: dict[str, list[LinkedStory]] = {}
+    for link, story in links:
+        found.setdefault(link.group_id, []).append(
+            LinkedStory(
+                story_id=story.id,
+                headline=story.headline,
+                status=story.status,
+                outcome=link.outcome,
+                reason=link.reason,
+                history=tuple(history.get(story.id, ())),
+            )
+        )
+    return found
+
+
+def player_journey(session: Session, nba_id: int) -> PlayerJourney | None:
+    """Every move of the player the league recorded, oldest first; None for a player
+    neither the players list nor the log knows."""
+    name = session.scalar(select(Player.full_name).where(Player.nba_id == nba_id))
+    transactions = log_transactions(session, player_id=nba_id)
+    if name is None and not transactions:
+        return None
+    moves = journey(nba_id, transactions)
+    stories = linked_stories(session, [m.group_id for m in moves])
+    if name is None:
+        slug = next(p.player_slug for t in transactions for p in t.parts if p.player_id == nba_id)
+        name = slug.replace("-", " ").title()
+    return PlayerJourney(
+        nba_id=nba_id,
+        name=name,
+        steps=tuple(JourneyStep(m, tuple(stories.get(m.group_id, ()))) for m in moves),
+    )
+
+
+def team_ledger(session: Session, abbreviation: str, first: int = 50) -> list[LedgerTrade]:
+    """The team's trades in the log, newest first: what it got and gave in each."""
+    newest = session.scalars(
+        select(LeagueLogRow.group_id)
+        .where(
+            LeagueLogRow.kind == str(LogKind.TRADE),
+            or_(LeagueLogRow.team == abbreviation, LeagueLogRow.other_team == abbreviation),
+        )
+        .group_by(LeagueLogRow.group_id)
+        .order_by(func.max(LeagueLogRow.day).desc(), LeagueLogRow.group_id.desc())
+        .limit(first)
+    ).all()
+    transactions = log_transactions(session, group_ids=list(newest))
+    ids = {p for t in transactions for p in t.player_ids}
+    return ledger(abbreviation, transactions, _player_names(session, ids))
