@@ -4,7 +4,8 @@
 201 ``{"id": …, "badge": …, "label": …, "suggested": …}``.
 
 - **Rate limit**: ``FLAG_LIMIT`` flags per client per ``FLAG_WINDOW``, counted in the
-  database (every API process shares the count) and answered 429 with ``Retry-After``.
+  database (every API process shares the count) and answered 429 with ``Retry-After``
+  (the seconds until the client's oldest flag in the window leaves it).
 - **Client key**: the address the app already resolved (``auth.client_address``, after
   ``TrustedProxy``), hashed with HMAC-SHA256 under a key derived from the API token,
   so the stored key is stable across processes but names no address. Without a token
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,9 +107,13 @@ async def flag_badge(request: Request) -> JSONResponse:
     now = datetime.now(UTC)
 
     def work(session: Session) -> store.Flagged | None | int:
+        """The flag stored, None for no such article, or the seconds until the client's
+        oldest flag in the window leaves it."""
+        since = now - FLAG_WINDOW
         with session.begin():
-            if store.flags_since(session, key, now - FLAG_WINDOW) >= FLAG_LIMIT:
-                return FLAG_LIMIT
+            if store.flags_since(session, key, since) >= FLAG_LIMIT:
+                oldest = store.oldest_flag_since(session, key, since) or now
+                return max(1, math.ceil((oldest + FLAG_WINDOW - now).total_seconds()))
             return store.flag(session, article.strip(), badge, suggested, key, now)
 
     try:
@@ -118,7 +124,7 @@ async def flag_badge(request: Request) -> JSONResponse:
         return _error(
             429,
             f"at most {FLAG_LIMIT} flags an hour from one address; thank you, try later",
-            **{"Retry-After": str(int(FLAG_WINDOW.total_seconds()))},
+            **{"Retry-After": str(result)},
         )
     if result is None:
         return _error(404, "no such article")

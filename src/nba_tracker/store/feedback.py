@@ -34,6 +34,7 @@ __all__ = [
     "flag",
     "flags_since",
     "list_flags",
+    "oldest_flag_since",
     "parse_badge",
     "parse_suggestion",
 ]
@@ -85,6 +86,16 @@ def flags_since(session: Session, client_key: str, since: datetime) -> int:
             .where(Feedback.client_key == client_key, Feedback.created_at >= since)
         )
         or 0
+    )
+
+
+def oldest_flag_since(session: Session, client_key: str, since: datetime) -> datetime | None:
+    """When the oldest of a client's flags since ``since`` was made: the limit lifts once
+    it leaves the window."""
+    return session.scalar(
+        select(func.min(Feedback.created_at)).where(
+            Feedback.client_key == client_key, Feedback.created_at >= since
+        )
     )
 
 

@@ -146,7 +146,8 @@ def test_each_client_gets_twenty_flags_an_hour(proxied: TestClient) -> None:
         assert post(proxied, flag, "203.0.113.1").status_code == 201  # type: ignore[attr-defined]
     refused = post(proxied, flag, "203.0.113.1")
     assert refused.status_code == 429  # type: ignore[attr-defined]
-    assert refused.headers["retry-after"] == "3600"  # type: ignore[attr-defined]
+    # The first of the twenty leaves the window in (almost) an hour.
+    assert 3500 < int(refused.headers["retry-after"]) <= 3600  # type: ignore[attr-defined]
     assert "20 flags an hour" in refused.json()["error"]  # type: ignore[attr-defined]
     # Another reader is not held back by the first.
     assert post(proxied, flag, "203.0.113.2").status_code == 201  # type: ignore[attr-defined]
