@@ -7,6 +7,7 @@ This module orchestrates only: every write is a function of the store.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -14,8 +15,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from nba_tracker.domain.analysis import analyze
-from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.errors import (
     DatabaseUnavailable,
     FeedParseError,
@@ -24,15 +23,17 @@ from nba_tracker.errors import (
 )
 from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
 from nba_tracker.ingest.lock import LockHandle, LockMode, collection_lock
-from nba_tracker.ingest.parse import parse_feed
+from nba_tracker.ingest.parse import check_safe_xml
+from nba_tracker.ingest.prescan import count_items, item_uids
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
+from nba_tracker.ingest.understand import Understanding
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
 from nba_tracker.store import collection as store
 from nba_tracker.store import faults
 from nba_tracker.store.collection import KnownSource, RunStatus
 from nba_tracker.store.engine import SessionFactory, engine_of, transaction
-from nba_tracker.store.writer import store_items
+from nba_tracker.store.writer import store_items, stored_among
 
 log = get_logger(__name__)
 
@@ -134,6 +135,11 @@ class Collector:
     def __init__(self, settings: Settings, factory: SessionFactory) -> None:
         self.settings = settings
         self.factory = factory
+        # Feeds are understood concurrently (on every core when the run is large), but
+        # written one at a time: one writer never waits on another's transaction.
+        self._write_lock = threading.Lock()
+        self._understanding = Understanding()
+        self._handle: LockHandle | None = None
 
     async def run(
         self,
@@ -170,14 +176,27 @@ class Collector:
         report = CollectionReport(run_id=run_id, started_at=datetime.now(UTC))
         options = fetch_options(self.settings)
         by_name = {s.spec.name: s for s in states}
-        async for result in fetch_each([(s.spec, s.validators) for s in states], options):
-            if not handle.held:
-                # Another collector took the lock after this one stopped beating (it was
-                # suspended or frozen): it owns the run now; write nothing more.
-                log.warning("Collection stopped: the lock was taken over", run_id=run_id)
-                break
-            outcome = await asyncio.to_thread(self._process, by_name[result.spec.name], result)
-            report.feeds.append(outcome)
+        self._handle = handle
+        self._understanding = Understanding()
+        processing: list[asyncio.Task[FeedOutcome | None]] = []
+        try:
+            async for result in fetch_each([(s.spec, s.validators) for s in states], options):
+                if not handle.held:
+                    break
+                # Each feed is understood as it arrives, beside the ones before it.
+                processing.append(
+                    asyncio.create_task(
+                        asyncio.to_thread(self._process, by_name[result.spec.name], result)
+                    )
+                )
+            outcomes = await asyncio.gather(*processing)
+        finally:
+            await asyncio.to_thread(self._understanding.close)
+        report.feeds.extend(o for o in outcomes if o is not None)
+        if not handle.held:
+            # Another collector took the lock after this one stopped beating (it was
+            # suspended or frozen): it owns the run now; nothing more was written.
+            log.warning("Collection stopped: the lock was taken over", run_id=run_id)
         report.finished_at = datetime.now(UTC)
         await asyncio.to_thread(self._finish, report)
         elapsed = time.monotonic() - started
@@ -202,7 +221,8 @@ class Collector:
             run_id = store.begin_run(session, trigger, datetime.now(UTC))
         return [_SourceState(by_name[k.name], k) for k in known], run_id
 
-    def _process(self, state: _SourceState, result: FetchResult) -> FeedOutcome:
+    def _process(self, state: _SourceState, result: FetchResult) -> FeedOutcome | None:
+        """One feed, start to end; ``None`` when the lock was lost before its write."""
         outcome = FeedOutcome(
             state.spec.name, state.spec.url, FeedStatus.OK, seconds=result.seconds
         )
@@ -213,23 +233,43 @@ class Collector:
             outcome.status = FeedStatus.NOT_MODIFIED
             self._record_health(state, None, result)
             return outcome
+        body = result.body or b""
         try:
-            feed = parse_feed(result.body or b"", now, self.settings.max_items_per_feed)
+            check_safe_xml(body)
+            # Known items are recognised by their ids before any parsing: a re-sent feed
+            # whose items are all stored costs one indexed read.
+            known = self._known_before_parsing(body)
+            if known is not None:
+                outcome.fetched = outcome.duplicate = known
+                self._record_health(state, None, result, keep_warning=True)
+                return outcome
+            self._understanding.note_items(count_items(body))
+            feed = self._understanding.parse(body, now, self.settings.max_items_per_feed)
         except FeedParseError as exc:
             return self._fail(state, outcome, str(exc))
         except Exception:  # feedparser on a pathological body; never sink the run
             log.warning("Feed parser failed", feed=state.spec.name, exc_info=True)
             return self._fail(state, outcome, "cannot parse feed")
-        analyzed = [AnalyzedItem(item, analyze(item.title, item.summary)) for item in feed.items]
+        stored = self._stored([i.uid for i in feed.items], [i.url for i in feed.items])
+        fresh = [i for i in feed.items if i.uid not in stored and i.url not in stored]
+        analyzed = self._understanding.analyze(fresh)
         outcome.fetched = len(feed.items)
         outcome.skipped = feed.skipped
         outcome.warning = feed.warning
         try:
-            with transaction(self.factory) as session:
-                written = store_items(session, state.source.id, state.spec.name, analyzed, now)
-                store.record_success(
-                    session, state.source.id, now, feed.warning, result.etag, result.last_modified
-                )
+            with self._write_lock:
+                if self._handle is not None and not self._handle.held:
+                    return None
+                with transaction(self.factory) as session:
+                    written = store_items(session, state.source.id, state.spec.name, analyzed, now)
+                    store.record_success(
+                        session,
+                        state.source.id,
+                        now,
+                        feed.warning,
+                        result.etag,
+                        result.last_modified,
+                    )
         except Exception as exc:
             fault = faults.classify(exc)
             # A known fault (disk full, lock timeout …) is one line; only an unclassified
@@ -247,24 +287,44 @@ class Collector:
             return self._fail(state, outcome, f"database write failed: {fault.reason}")
         faults.note(None)
         outcome.new = written.new
-        outcome.duplicate = written.duplicate
+        outcome.duplicate = written.duplicate + len(feed.items) - len(fresh)
         outcome.seconds = round(outcome.seconds + (datetime.now(UTC) - now).total_seconds(), 3)
         return outcome
+
+    def _known_before_parsing(self, body: bytes) -> int | None:
+        """How many items the body has when every one is stored already, else None."""
+        uids = item_uids(body, self.settings.max_items_per_feed)
+        if uids is None:
+            return None
+        stored = self._stored(uids, [])
+        return len(uids) if all(uid in stored for uid in uids) else None
+
+    def _stored(self, uids: list[str], urls: list[str]) -> set[str]:
+        if not uids:
+            return set()
+        with transaction(self.factory) as session:
+            return stored_among(session, uids, urls)
 
     def _fail(self, state: _SourceState, outcome: FeedOutcome, error: str) -> FeedOutcome:
         outcome.status = FeedStatus.FAILED
         outcome.error = error
         log.warning("Feed failed", feed=state.spec.name, error=error)
         try:
-            with transaction(self.factory) as session:
+            with self._write_lock, transaction(self.factory) as session:
                 store.record_failure(session, state.source.id, error, datetime.now(UTC))
         except Exception:
             log.error("Cannot record feed failure", feed=state.spec.name, exc_info=True)
         return outcome
 
-    def _record_health(self, state: _SourceState, warning: str | None, result: FetchResult) -> None:
+    def _record_health(
+        self,
+        state: _SourceState,
+        warning: str | None,
+        result: FetchResult,
+        keep_warning: bool = False,
+    ) -> None:
         try:
-            with transaction(self.factory) as session:
+            with self._write_lock, transaction(self.factory) as session:
                 store.record_success(
                     session,
                     state.source.id,
@@ -272,6 +332,7 @@ class Collector:
                     warning,
                     result.etag,
                     result.last_modified,
+                    keep_warning=keep_warning,
                 )
         except Exception:
             log.error("Cannot record feed health", feed=state.spec.name, exc_info=True)

@@ -91,17 +91,27 @@ def record_success(
     warning: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    keep_warning: bool = False,
 ) -> None:
     """The feed answered: new validators (when it sent any), failures reset, and the
-    parser's warning, if any, kept as the source's last error."""
+    parser's warning, if any, kept as the source's last error. ``keep_warning``: the
+    body was not parsed (every item was known), so the last parse's warning stands."""
     source = session.get(Source, source_id)
     if source is None:
         return
     if etag or last_modified:
         source.etag = etag
         source.last_modified = last_modified
+    # A warning is recorded at a success (same time), a failure is not: only a warning
+    # is the last parse's to keep.
+    last_was_warning = source.last_error is not None and source.last_error_at == (
+        source.last_success_at
+    )
     source.last_success_at = now
     source.consecutive_failures = 0
+    if keep_warning and last_was_warning:
+        source.last_error_at = now
+        return
     source.last_error = warning
     source.last_error_at = now if warning else source.last_error_at
 

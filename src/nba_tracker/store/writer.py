@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from nba_tracker.domain._fold import fold_key
 from nba_tracker.domain.classify import Category, Status
@@ -27,6 +28,7 @@ from nba_tracker.store.models import (
     Story,
     Team,
     TranslationStatus,
+    utcnow,
 )
 from nba_tracker.store.reference import dialect_insert
 
@@ -76,7 +78,7 @@ def store_items(
                 for key, members in plan.members.items()
                 if any(a.item.uid in inserted for a in members)
             ),
-            fetched_at,
+            utcnow(),
         )
     new_items = [a for a in fresh if a.item.uid in inserted]
     if new_items:
@@ -127,6 +129,22 @@ def _insert_articles(session: Session, rows: list[dict[str, Any]]) -> list[tuple
         inserted = [(str(uid), int(article_id)) for uid, article_id in cursor.fetchall()]
         cursor.execute("TRUNCATE incoming_articles")
     return inserted
+
+
+def stored_among(session: Session, uids: Sequence[str], urls: Sequence[str] = ()) -> set[str]:
+    """Which of these article ids and URLs are stored already: lets the collector skip
+    parsing and understanding items it has (one indexed read per chunk)."""
+    found: set[str] = set()
+    for start in range(0, max(len(uids), len(urls)), INSERT_CHUNK):
+        uid_chunk = list(uids[start : start + INSERT_CHUNK])
+        url_chunk = list(urls[start : start + INSERT_CHUNK])
+        condition: ColumnElement[bool] = Article.uid.in_(uid_chunk)
+        if url_chunk:
+            condition = or_(condition, Article.url.in_(url_chunk))
+        for uid, url in session.execute(select(Article.uid, Article.url).where(condition)):
+            found.add(uid)
+            found.add(url)
+    return found
 
 
 def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
