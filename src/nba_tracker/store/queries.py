@@ -4,11 +4,8 @@ each, never per article."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,8 +13,8 @@ from sqlalchemy import and_, desc, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.classify import normalize_category
-from nba_tracker.domain.limits import is_id
 from nba_tracker.errors import QueryError
+from nba_tracker.store.filters import NewsFilter, clean, decode_cursor, encode_cursor
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
@@ -28,128 +25,19 @@ from nba_tracker.store.models import (
     Story,
     Team,
 )
+from nba_tracker.store.views import (
+    ArticleView,
+    NewsPage,
+    PlayerRef,
+    SourceHealth,
+    Stats,
+    StoryView,
+    TeamRef,
+)
 
+# The read API: SQL here; the values it returns are in ``store.views`` and what a reader
+# may ask for in ``store.filters``, both importable from here as before.
 MAX_PAGE = 100
-
-
-def _clean(value: str) -> str:
-    """Reader-supplied text as the database can take it: no NUL characters."""
-    return value.replace("\x00", "").strip()
-
-
-@dataclass(frozen=True)
-class NewsFilter:
-    category: str | None = None
-    status: str | None = None
-    team: str | None = None
-    player: str | None = None
-    source: str | None = None
-    text: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class TeamRef:
-    abbreviation: str
-    full_name: str
-    city: str = ""
-    nickname: str = ""
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class PlayerRef:
-    id: int
-    full_name: str
-    nba_id: int | None
-
-
-@dataclass
-class ArticleView:
-    id: int
-    uid: str
-    title: str
-    summary: str
-    url: str
-    source: str
-    published_at: datetime
-    published_estimated: bool
-    category: str
-    status: str | None
-    title_ja: str | None
-    summary_ja: str | None
-    translation_status: str
-    translated_at: datetime | None
-    story_id: int | None
-    teams: list[TeamRef] = field(default_factory=list)
-    players: list[PlayerRef] = field(default_factory=list)
-    picks: list[dict[str, Any]] = field(default_factory=list)
-    # The phrase that decided each badge (empty for articles stored before evidence was).
-    category_evidence: str = ""
-    status_evidence: str = ""
-
-
-@dataclass
-class NewsPage:
-    items: list[ArticleView]
-    end_cursor: str | None
-    has_next: bool
-
-
-@dataclass
-class StoryView:
-    id: int
-    category: str
-    status: str | None
-    headline: str
-    first_reported_at: datetime
-    last_reported_at: datetime
-    article_count: int
-    teams: list[str]
-    players: list[str]
-    sources: list[str] = field(default_factory=list)
-    articles: list[ArticleView] = field(default_factory=list)
-    # Why the story has its status: the evidence of its first article with that status.
-    status_evidence: str = ""
-
-
-@dataclass
-class SourceHealth:
-    name: str
-    url: str
-    enabled: bool
-    last_success_at: datetime | None
-    last_error: str | None
-    last_error_at: datetime | None
-    consecutive_failures: int
-
-
-@dataclass
-class Stats:
-    total: int
-    by_category: list[tuple[str, int]]
-    by_team: list[tuple[str, int]]
-    by_day: list[tuple[str, int]]
-
-
-# --- cursors -----------------------------------------------------------------------
-
-
-def encode_cursor(published_at: datetime, article_id: int) -> str:
-    raw = f"{published_at.astimezone(UTC).isoformat()}|{article_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
-        if not is_id(int(ident)):
-            raise ValueError("id out of range")
-        return datetime.fromisoformat(stamp), int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise QueryError("invalid cursor") from exc
 
 
 # --- news ----------------------------------------------------------------------------
@@ -173,18 +61,12 @@ def _text_condition(session: Session, query: str) -> Any:
 
 
 def _filtered(session: Session, flt: NewsFilter) -> Any:
-    texts = {k: _clean(v) for k, v in vars(flt).items() if isinstance(v, str)}
-    flt = replace(flt, **texts)  # type: ignore[arg-type]
+    flt = flt.checked()
     stmt: Any = _article_rows()
     if flt.category:
-        category = normalize_category(flt.category)
-        if category is None:
-            raise QueryError(f"unknown category {flt.category!r}")
-        stmt = stmt.where(Article.category == str(category))
+        stmt = stmt.where(Article.category == flt.category)
     if flt.status:
-        if flt.status.lower() not in {"rumor", "reported", "official"}:
-            raise QueryError(f"unknown status {flt.status!r}; use rumor, reported or official")
-        stmt = stmt.where(Article.status == flt.status.lower())
+        stmt = stmt.where(Article.status == flt.status)
     if flt.team:
         team_ids = select(Team.id).where(Team.abbreviation == flt.team.upper()).scalar_subquery()
         stmt = stmt.where(
@@ -414,7 +296,7 @@ def all_teams(session: Session) -> list[TeamRef]:
 
 def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
     team = session.scalars(
-        select(Team).where(Team.abbreviation == _clean(abbreviation).upper())
+        select(Team).where(Team.abbreviation == clean(abbreviation).upper())
     ).first()
     return (
         TeamRef(team.abbreviation, team.full_name, team.city, team.nickname, team.id)
@@ -424,7 +306,7 @@ def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
 
 
 def search_players(session: Session, search: str, limit: int = 20) -> list[PlayerRef]:
-    term = _clean(search).lower()
+    term = clean(search).lower()
     if len(term) < 2:
         raise QueryError("search needs at least 2 characters")
     if not 1 <= limit <= MAX_PAGE:
