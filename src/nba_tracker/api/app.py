@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nba_tracker.alerts.dispatcher import Dispatcher
-from nba_tracker.api import atom, feedback, health, metrics
+from nba_tracker.api import atom, feedback, health, league_atom, metrics
 from nba_tracker.api.auth import AuthRateLimit, FailedAuthLimiter
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.cors import Cors, CorsPolicy
@@ -115,7 +115,14 @@ def create_app(
         redoc_url=None,
     )
     app.include_router(graphql_router(), prefix="/graphql")
-    for router in (health.router, metrics.router, atom.router, feedback.router, web.router):
+    for router in (
+        health.router,
+        metrics.router,
+        atom.router,
+        league_atom.router,
+        feedback.router,
+        web.router,
+    ):
         app.include_router(router)
     # The original tracker answered GraphQL at the root and its clients still post there;
     # GET / stays the page (the web router above matches it first).

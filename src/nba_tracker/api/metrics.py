@@ -60,6 +60,9 @@ AGREEMENT = Gauge(
 _ROUTES = (
     (re.compile(r"^/team/[^/]+$"), "/team/{abbreviation}"),
     (re.compile(r"^/story/[^/]+$"), "/story/{id}"),
+    (re.compile(r"^/player/[^/]+$"), "/player/{id}"),
+    (re.compile(r"^/feeds/player/[^/]+$"), "/feeds/player/{id}"),
+    (re.compile(r"^/feeds/team/[^/]+/ledger\.atom$"), "/feeds/team/{abbreviation}/ledger"),
     (re.compile(r"^/feeds/team/[^/]+$"), "/feeds/team/{abbreviation}"),
     (re.compile(r"^/feeds/category/[^/]+$"), "/feeds/category/{name}"),
     (re.compile(r"^/static/.*$"), "/static"),

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session, run_db
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.domain.limits import MAX_ID, is_id
-from nba_tracker.store import queries
+from nba_tracker.store import league_log, queries
 from nba_tracker.store.engine import Session
 from nba_tracker.store.queries import NewsFilter, QueryError
 from nba_tracker.web import TEMPLATES, i18n, names
@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 60
 TEAM_PAGE_SIZE = 100
+LEDGER_SIZE = 20
 DEFAULT_POLL_SECONDS = 30
 RETRY_SECONDS = 30
 FILTER_KEYS = ("category", "status", "team", "source", "q")
@@ -215,8 +216,24 @@ def team_page(
                 "days": days,
                 "sources_by_story": _with_sources(session, page.items),
                 "older": older,
+                "ledger": league_log.team_ledger(session, team.abbreviation, LEDGER_SIZE),
             },
         )
+
+    return _guarded(request, build)
+
+
+@router.get("/player/{player_id}", response_class=HTMLResponse)
+def player_page(
+    request: Request,
+    player_id: int,
+    session: Session = Depends(get_session),  # noqa: B008
+) -> Response:
+    def build() -> Response:
+        found = league_log.player_journey(session, player_id) if is_id(player_id) else None
+        if found is None:
+            return render_message(request, i18n.N_("Page not found."), 404)
+        return _render("player.html", {**_base(request), "journey": found})
 
     return _guarded(request, build)
 

@@ -13,6 +13,7 @@ from nba_tracker.api.deps import run_db
 from nba_tracker.api.graphql import legacy
 from nba_tracker.api.graphql import types as t
 from nba_tracker.api.graphql.alerts import AlertQueries
+from nba_tracker.api.graphql.league import LeagueQueries
 from nba_tracker.domain.limits import is_id
 from nba_tracker.domain.text import public_location
 from nba_tracker.errors import InvalidInput
@@ -28,7 +29,7 @@ async def _db(info: Info, work: Callable[[Session], T]) -> T:
 
 
 @strawberry.type
-class Query(AlertQueries):
+class Query(AlertQueries, LeagueQueries):
     @strawberry.field(description="The newest news (the original tracker's field: 100).")
     async def trade_news(self, info: Info, limit: int = legacy.NEWEST) -> list[legacy.TradeNews]:
         items = await _db(info, lambda s: q.latest(s, limit))

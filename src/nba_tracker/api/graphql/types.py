@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from nba_tracker.api.graphql.league import LedgerEntry, ledger_of
 from nba_tracker.store import queries as q
 
 
@@ -185,6 +186,9 @@ class TeamDetail:
     city: str
     nickname: str
     news: NewsConnection
+    ledger: list[LedgerEntry] = strawberry.field(
+        resolver=ledger_of, description="The team's trades in the league log, newest first"
+    )
 
 
 @strawberry.type
