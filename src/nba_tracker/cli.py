@@ -3,21 +3,82 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer import _click as click  # the click that Typer's own classes are built on
+from typer.core import TyperCommand, TyperGroup
 
 from nba_tracker.errors import ConfigurationError, FeedError, TrackerError
 from nba_tracker.settings import Settings, get_settings
 from nba_tracker.terminal import guarded
 
+
+class _LazyGroup(TyperGroup):
+    """Command groups that live in their own packages, imported only when invoked: the
+    ops guide pulls in boto3, alerts and the league log SQLAlchemy, and ``--help`` or
+    ``parse`` should not pay for them. Listings show the help text declared here."""
+
+    # name → (module, attribute, help); the attribute is a Typer app or a command function.
+    LAZY: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "ops": (
+            "nba_tracker.ops.cli",
+            "app",
+            "Run the operations guide against AWS (honours AWS_PROFILE and AWS_ENDPOINT_URL).",
+        ),
+        "alerts": (
+            "nba_tracker.alerts.commands",
+            "app",
+            "Alerts: one per story per step of certainty, to a webhook, Discord, Slack, "
+            "Web Push or SNS.",
+        ),
+        "league-log": (
+            "nba_tracker.ingest.league_commands",
+            "read_log",
+            "Read the league's transaction log once: store its rows, match them to stories.",
+        ),
+        "stats": (
+            "nba_tracker.ingest.league_commands",
+            "stats",
+            "Agreement of the text's labels with the league log over the last DAYS days.",
+        ),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in self.LAZY if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.LAZY:
+            return super().get_command(ctx, cmd_name)
+        # For listings only: invoking goes through resolve_command, which loads it.
+        return TyperCommand(cmd_name, help=self.LAZY[cmd_name][2])
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] in self.LAZY and args[0] not in self.commands:
+            self.add_command(_load_command(args[0], *self.LAZY[args[0]][:2]), args[0])
+        return super().resolve_command(ctx, args)
+
+
+def _load_command(name: str, module: str, attribute: str) -> click.Command:
+    target = getattr(importlib.import_module(module), attribute)
+    if not isinstance(target, typer.Typer):
+        single = typer.Typer()
+        single.command(name)(target)
+        target = single
+    return typer.main.get_command(target)
+
+
 app = typer.Typer(
+    cls=_LazyGroup,
     help="NBA Trade Tracker: every trade, signing and waiver from public feeds.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -419,22 +480,6 @@ def translate(
     console.print(f"translated {report.translated}, failed {report.failed}")
     if report.failed and not report.translated:
         raise typer.Exit(1)
-
-
-def _mount_optional() -> None:
-    """Command groups that live in their own packages."""
-    from nba_tracker.alerts.commands import app as alerts_app
-    from nba_tracker.ops.cli import app as ops_app
-
-    app.add_typer(ops_app, name="ops")
-    app.add_typer(alerts_app, name="alerts")
-    from nba_tracker.ingest.league_commands import read_log, stats
-
-    app.command("league-log")(read_log)
-    app.command("stats")(stats)
-
-
-_mount_optional()
 
 
 def main() -> None:

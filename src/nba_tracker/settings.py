@@ -13,7 +13,6 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import URL
 
 
 def default_database_url() -> str:
@@ -110,6 +109,10 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         if self.db_host:
+            # Imported here: every command reads settings, and SQLAlchemy is a third of
+            # the CLI's start-up that `--help` and `parse` never need.
+            from sqlalchemy import URL
+
             return URL.create(
                 "postgresql+psycopg",
                 username=self.db_user,

@@ -18,8 +18,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # the CLI imports this module on every start; SQLAlchemy only when used
+    from sqlalchemy import Engine
 
 __all__ = ["Fault", "classify", "current", "disk_problem", "note"]
 
