@@ -322,9 +322,8 @@ def parse(
     """Show what the tracker makes of a feed's items. Writes nothing."""
     from nba_tracker.domain.analysis import analyze
     from nba_tracker.domain.times import utc_z
-    from nba_tracker.ingest.fetch import Validators, fetch_all
+    from nba_tracker.ingest.fetch import Validators, fetch_all, fetch_options
     from nba_tracker.ingest.parse import parse_feed
-    from nba_tracker.ingest.pipeline import fetch_options
     from nba_tracker.ingest.registry import spec_for_location
 
     settings = _settings()

@@ -27,6 +27,7 @@ from nba_tracker.errors import FeedTooLarge
 from nba_tracker.ingest.address_guard import AddressRefused, GuardedBackend, refusal
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.observability import get_logger
+from nba_tracker.settings import Settings
 
 log = get_logger(__name__)
 RETRY_STATUS = frozenset({500, 502, 503, 504, 429})
@@ -36,7 +37,7 @@ MAX_REDIRECTS = 5
 @dataclass(frozen=True)
 class FetchOptions:
     """How feeds are fetched. The defaults are ``Settings``' (``fetch_*``, ``user_agent``):
-    build it with ``ingest.pipeline.fetch_options(settings)``."""
+    build it with :func:`fetch_options`."""
 
     timeout: float
     max_bytes: int
@@ -47,6 +48,18 @@ class FetchOptions:
     # network, or a test's loopback feed server).
     allow_private: bool
     backoff: float = 0.5
+
+
+def fetch_options(settings: Settings) -> FetchOptions:
+    # Here, not in the pipeline: `nba-tracker parse` fetches without the store.
+    return FetchOptions(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        concurrency=settings.fetch_concurrency,
+        retries=settings.fetch_retries,
+        user_agent=settings.user_agent,
+        allow_private=settings.fetch_allow_private,
+    )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from nba_tracker.errors import (
     StorageUnavailable,
     TrackerError,
 )
-from nba_tracker.ingest.fetch import FetchOptions, FetchResult, Validators, fetch_each
+from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_each, fetch_options
 from nba_tracker.ingest.lock import LockHandle, LockMode, collection_lock
 from nba_tracker.ingest.parse import check_safe_xml
 from nba_tracker.ingest.prescan import count_items, item_uids
@@ -92,17 +92,6 @@ class CollectionReport:
             "totals": self.totals,
             "feeds": [asdict(f) for f in self.feeds],
         }
-
-
-def fetch_options(settings: Settings) -> FetchOptions:
-    return FetchOptions(
-        timeout=settings.fetch_timeout,
-        max_bytes=settings.fetch_max_bytes,
-        concurrency=settings.fetch_concurrency,
-        retries=settings.fetch_retries,
-        user_agent=settings.user_agent,
-        allow_private=settings.fetch_allow_private,
-    )
 
 
 @dataclass(frozen=True)

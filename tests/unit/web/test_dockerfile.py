@@ -38,7 +38,15 @@ def test_installs_with_the_makefiles_installer() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^\s+uv pip install .*-e '\.\[dev\]'", makefile, re.M), "Makefile changed"
     runs = [rest for word, rest in instructions() if word == "RUN"]
-    assert any(re.search(r"\buv pip install -p /opt/venv \.$", r) for r in runs), runs
+    assert any(
+        re.search(r"\buv pip install (--compile-bytecode )?-p /opt/venv \.$", r) for r in runs
+    ), runs
+
+
+def test_ships_compiled_bytecode() -> None:
+    # The image never writes bytecode (PYTHONDONTWRITEBYTECODE): it must carry it.
+    runs = [rest for word, rest in instructions() if word == "RUN"]
+    assert any("uv pip install --compile-bytecode" in r for r in runs), runs
 
 
 def test_runs_as_a_non_root_user() -> None:
