@@ -69,6 +69,6 @@ def handler(event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
         print(json.dumps({"message": "Scheduled action", "action": action, **result.as_dict()}))  # noqa: T201
     return {
         "action": action,
-        "ok": all(r.result != "error" for r in results),
+        "ok": all(r.result is not lifecycle.Outcome.ERROR for r in results),
         "results": [r.as_dict() for r in results],
     }

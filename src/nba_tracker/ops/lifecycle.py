@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -19,14 +20,22 @@ from nba_tracker.aws_errors import error_code, error_message
 HOLD = "hold"
 
 
+class Outcome(StrEnum):
+    """What one stop or start step did (instance-scheduler's three results)."""
+
+    CHANGED = "changed"
+    NO_ACTION = "no_action"  # already in the wanted state: running twice does no harm
+    ERROR = "error"  # AWS refused, or the resource is missing or busy
+
+
 @dataclass(frozen=True)
 class StepResult:
     resource: str
-    result: str  # changed | no_action | error
+    result: Outcome
     detail: str
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {k: str(v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,11 @@ def set_hold(ssm: Any, parameter: str, reason: str) -> StepResult:
     """Make scheduled starts keep their hands off (an emergency stop must survive 08:00)."""
     state, exists = _read_state(ssm, parameter)
     if state.get(HOLD):
-        return StepResult(f"ssm:{parameter}", "no_action", f"start already held: {state[HOLD]}")
+        return StepResult(
+            f"ssm:{parameter}", Outcome.NO_ACTION, f"start already held: {state[HOLD]}"
+        )
     _write_state(ssm, parameter, {**state, HOLD: reason}, exists)
-    return StepResult(f"ssm:{parameter}", "changed", f"scheduled start held: {reason}")
+    return StepResult(f"ssm:{parameter}", Outcome.CHANGED, f"scheduled start held: {reason}")
 
 
 def parameter_exists(ssm: Any, parameter: str) -> bool:
@@ -85,7 +96,7 @@ def clear_hold(ssm: Any, parameter: str) -> StepResult | None:
         return None
     del state[HOLD]
     _write_state(ssm, parameter, state, exists)
-    return StepResult(f"ssm:{parameter}", "changed", "scheduled start no longer held")
+    return StepResult(f"ssm:{parameter}", Outcome.CHANGED, "scheduled start no longer held")
 
 
 def _scalable_target(autoscaling: Any, target: Target) -> dict[str, Any] | None:
@@ -100,11 +111,11 @@ def _scalable_target(autoscaling: Any, target: Target) -> dict[str, Any] | None:
 def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepResult:
     service = ecs.describe_services(cluster=target.cluster, services=[target.service])["services"]
     if not service:
-        return StepResult(f"ecs:{target.service}", "error", "service not found")
+        return StepResult(f"ecs:{target.service}", Outcome.ERROR, "service not found")
     desired = int(service[0]["desiredCount"])
     scalable = _scalable_target(autoscaling, target)
     if desired == 0 and (scalable is None or scalable["MinCapacity"] == 0):
-        return StepResult(f"ecs:{target.service}", "no_action", "already stopped (desired 0)")
+        return StepResult(f"ecs:{target.service}", Outcome.NO_ACTION, "already stopped (desired 0)")
     state, exists = _read_state(ssm, target.state_parameter)
     state["ecs"] = {"desired": desired}
     if scalable is not None:
@@ -121,13 +132,13 @@ def stop_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepRe
     _write_state(ssm, target.state_parameter, state, exists)
     ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=0)
     bounds = f", autoscaling min {scalable['MinCapacity']} → 0" if scalable is not None else ""
-    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired} → 0{bounds}")
+    return StepResult(f"ecs:{target.service}", Outcome.CHANGED, f"desired {desired} → 0{bounds}")
 
 
 def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepResult:
     service = ecs.describe_services(cluster=target.cluster, services=[target.service])["services"]
     if not service:
-        return StepResult(f"ecs:{target.service}", "error", "service not found")
+        return StepResult(f"ecs:{target.service}", Outcome.ERROR, "service not found")
     saved = _read_state(ssm, target.state_parameter)[0].get("ecs") or {}
     desired_now = int(service[0]["desiredCount"])
     desired = int(saved.get("desired", max(desired_now, 1)))
@@ -140,38 +151,42 @@ def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepR
             MaxCapacity=int(saved["max"]),
         )
     if desired_now == desired:
-        return StepResult(f"ecs:{target.service}", "no_action", f"already running ({desired})")
+        return StepResult(
+            f"ecs:{target.service}", Outcome.NO_ACTION, f"already running ({desired})"
+        )
     ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=desired)
-    return StepResult(f"ecs:{target.service}", "changed", f"desired {desired_now} → {desired}")
+    return StepResult(
+        f"ecs:{target.service}", Outcome.CHANGED, f"desired {desired_now} → {desired}"
+    )
 
 
 def stop_database(rds: Any, target: Target) -> StepResult:
     clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
     status = clusters[0]["Status"]
     if status in {"stopped", "stopping"}:
-        return StepResult(f"rds:{target.db_cluster}", "no_action", f"already {status}")
+        return StepResult(f"rds:{target.db_cluster}", Outcome.NO_ACTION, f"already {status}")
     if status != "available":
-        return StepResult(f"rds:{target.db_cluster}", "error", f"cannot stop while {status}")
+        return StepResult(f"rds:{target.db_cluster}", Outcome.ERROR, f"cannot stop while {status}")
     rds.stop_db_cluster(DBClusterIdentifier=target.db_cluster)
-    return StepResult(f"rds:{target.db_cluster}", "changed", "stopping")
+    return StepResult(f"rds:{target.db_cluster}", Outcome.CHANGED, "stopping")
 
 
 def start_database(rds: Any, target: Target) -> StepResult:
     clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
     status = clusters[0]["Status"]
     if status in {"available", "starting"}:
-        return StepResult(f"rds:{target.db_cluster}", "no_action", f"already {status}")
+        return StepResult(f"rds:{target.db_cluster}", Outcome.NO_ACTION, f"already {status}")
     if status != "stopped":
-        return StepResult(f"rds:{target.db_cluster}", "error", f"cannot start while {status}")
+        return StepResult(f"rds:{target.db_cluster}", Outcome.ERROR, f"cannot start while {status}")
     rds.start_db_cluster(DBClusterIdentifier=target.db_cluster)
-    return StepResult(f"rds:{target.db_cluster}", "changed", "starting")
+    return StepResult(f"rds:{target.db_cluster}", Outcome.CHANGED, "starting")
 
 
 def _guarded(step: Any, resource: str, *args: Any) -> StepResult:
     try:
         return step(*args)
     except ClientError as exc:
-        return StepResult(resource, "error", f"{error_code(exc)}: {error_message(exc)}")
+        return StepResult(resource, Outcome.ERROR, f"{error_code(exc)}: {error_message(exc)}")
 
 
 def stop(clients: dict[str, Any], target: Target) -> list[StepResult]:
@@ -198,8 +213,8 @@ def start(clients: dict[str, Any], target: Target) -> list[StepResult]:
     if held:
         detail = f"held: {held} (lift it with nba-tracker ops emergency start)"
         return [
-            StepResult(f"rds:{target.db_cluster}", "no_action", detail),
-            StepResult(f"ecs:{target.service}", "no_action", detail),
+            StepResult(f"rds:{target.db_cluster}", Outcome.NO_ACTION, detail),
+            StepResult(f"ecs:{target.service}", Outcome.NO_ACTION, detail),
         ]
     return [
         _guarded(start_database, f"rds:{target.db_cluster}", clients["rds"], target),

@@ -49,7 +49,7 @@ def _plan(ctx: OpsContext, action: str) -> list[dict[str, str]]:
 
 def _finish(ctx: OpsContext, results: list[dict[str, str]], title: str) -> None:
     ctx.emit(results, columns=["resource", "result", "detail"], title=title)
-    if any(r["result"] == "error" for r in results):
+    if any(r["result"] == lifecycle.Outcome.ERROR for r in results):
         raise typer.Exit(1)
 
 
@@ -83,7 +83,7 @@ def stop(
         results.append(
             {
                 "resource": f"mwaa:{ctx.names.mwaa_env}",
-                "result": "changed",
+                "result": lifecycle.Outcome.CHANGED,
                 "detail": "deleting (Terraform recreates it with enable_mwaa=true)",
             }
         )
