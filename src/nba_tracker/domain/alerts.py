@@ -23,6 +23,7 @@ __all__ = [
     "AlertFilter",
     "Channel",
     "StoryFacts",
+    "SubscriptionIndex",
     "alert_text",
     "owed_status",
     "rank",
@@ -31,6 +32,8 @@ __all__ = [
 # Least to most certain. A story whose articles name no status is as good as a rumor.
 ALERT_STATUSES: tuple[Status, ...] = (Status.RUMOR, Status.REPORTED, Status.OFFICIAL)
 MAX_FILTER_ENTRIES = 50
+_TEAM_CODES = frozenset(t.abbreviation for t in ALL_TEAMS)
+_CATEGORY_NAMES = {c.value.lower(): c.value for c in Category}
 
 
 class Channel(StrEnum):
@@ -41,11 +44,17 @@ class Channel(StrEnum):
     SNS = "sns"
 
 
+_RANK = {str(s): i for i, s in enumerate(ALERT_STATUSES)}
+
+
 def rank(status: Status | str | None) -> int:
     """0 for rumor (or no status), 1 reported, 2 official."""
     if status is None or status == "":
         return 0
-    return ALERT_STATUSES.index(Status(status))
+    try:
+        return _RANK[str(status)]
+    except KeyError:
+        raise ValueError(f"unknown status {status!r}") from None
 
 
 def effective_status(status: Status | str | None) -> Status:
@@ -74,6 +83,11 @@ class AlertFilter:
     players: frozenset[str] = field(default_factory=frozenset)
     categories: frozenset[str] = field(default_factory=frozenset)
     least_status: Status = Status.REPORTED
+    # Folded once: a filter is checked against every new story.
+    player_keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "player_keys", frozenset(fold_key(p) for p in self.players))
 
     @classmethod
     def parse(
@@ -85,13 +99,13 @@ class AlertFilter:
     ) -> AlertFilter:
         """A filter from what a person typed; ``ValueError`` names what is wrong."""
         team_set = frozenset(t.strip().upper() for t in teams if t.strip())
-        unknown = sorted(team_set - {t.abbreviation for t in ALL_TEAMS})
+        unknown = sorted(team_set - _TEAM_CODES)
         if unknown:
             raise ValueError(f"unknown team abbreviation(s): {', '.join(unknown)}")
         player_set = frozenset(p.strip() for p in players if p.strip())
         if any(len(p) > 100 for p in player_set):
             raise ValueError("a player name is at most 100 characters")
-        by_name = {c.value.lower(): c.value for c in Category}
+        by_name = _CATEGORY_NAMES
         category_set = set()
         for c in categories:
             if not c.strip():
@@ -121,9 +135,8 @@ class AlertFilter:
             return True
         if self.teams & story.teams:
             return True
-        if self.players:
-            wanted = {fold_key(p) for p in self.players}
-            return any(fold_key(p) in wanted for p in story.players)
+        if self.player_keys:
+            return any(fold_key(p) in self.player_keys for p in story.players)
         return False
 
     def describe(self) -> str:
@@ -139,6 +152,36 @@ class AlertFilter:
             Status.OFFICIAL: "official only",
         }[self.least_status]
         return f"{who}; {what}; {least}"
+
+
+class SubscriptionIndex:
+    """Subscriptions by the team or player they follow, so a story is checked against
+    those that could match it (and the few that follow no one in particular), not
+    against every subscription."""
+
+    def __init__(self, subscriptions: Iterable[tuple[int, AlertFilter]]) -> None:
+        self._by_key: dict[str, list[tuple[int, AlertFilter]]] = {}
+        self._anyone: list[tuple[int, AlertFilter]] = []
+        for sub in subscriptions:
+            _id, f = sub
+            if not f.teams and not f.players:
+                self._anyone.append(sub)
+            for team in f.teams:
+                self._by_key.setdefault("t:" + team, []).append(sub)
+            for key in f.player_keys:
+                self._by_key.setdefault("p:" + key, []).append(sub)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key or self._anyone)
+
+    def candidates(self, story: StoryFacts) -> list[tuple[int, AlertFilter]]:
+        """Each subscription that may match ``story`` once, in id order."""
+        found = {sub[0]: sub for sub in self._anyone}
+        keys = ["t:" + t for t in story.teams] + ["p:" + fold_key(p) for p in story.players]
+        for key in keys:
+            for sub in self._by_key.get(key, ()):
+                found[sub[0]] = sub
+        return [found[k] for k in sorted(found)]
 
 
 def owed_status(
