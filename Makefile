@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
-.PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api \
+.PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api bench-alerts \
         bench-understanding eval train test-infra test-deploy checkov airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
@@ -77,6 +77,11 @@ bench: bench-ingest bench-understanding bench-api
 
 bench-ingest: $(STAMP)
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_ingest.py
+
+## Alerts: 1,000 subscriptions, a collection making 100 stories; commit to receipt, and the
+## collection's own time with and without them.
+bench-alerts: $(STAMP)
+	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_alerts.py
 
 bench-understanding: $(STAMP)
 	$(BIN)/python bench/bench_understanding.py
