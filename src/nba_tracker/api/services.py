@@ -13,6 +13,7 @@ from nba_tracker.api import metrics
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.graphql.types import ScrapeResult, TranslationResult
 from nba_tracker.errors import FeedError
+from nba_tracker.ingest.league_log import LeagueLogReader, LogReport
 from nba_tracker.ingest.lock import CollectionInProgress, LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
@@ -75,6 +76,13 @@ class Services:
             errors=errors,
             error_codes=[FeedError.code] * len(errors),
         )
+
+    async def read_league_log(self) -> LogReport:
+        """One read of the league log; one writer at a time with the RSS collection."""
+        report = await LeagueLogReader(self.settings, self.factory).run(lock=LockMode.SKIP)
+        if any(o.new or o.revised or o.confirmed or o.log_only for o in report.logs):
+            await self.refresh_version()
+        return report
 
     async def translate(self, limit: int) -> TranslationResult:
         report = await anyio.to_thread.run_sync(

@@ -113,3 +113,32 @@ def test_a_teams_ledger_in_graphql_the_team_page_and_atom(client: TestClient) ->
     # A team the log has no trade of has an empty ledger, not an error.
     assert gql(client, '{ team(abbreviation: "BOS") { ledger { day } } }')["team"]["ledger"] == []
     assert client.get("/feeds/team/XXX/ledger.atom").status_code == 404
+
+
+def test_the_read_league_log_mutation_needs_the_token_and_reports_counts(
+    database_url: str, tmp_path: Path
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        "replace_defaults = true\n[[feeds]]\n"
+        f'name = "NBA league log"\nurl = "{LATER}"\nkind = "league_log"\n',
+        encoding="utf-8",
+    )
+    settings = Settings(database_url=database_url, api_token="t0ken", feeds_file=feeds)  # type: ignore[arg-type]
+    mutation = {
+        "query": "mutation { readLeagueLog { newCount revisedCount errorCount errors errorCodes } }"
+    }
+    with TestClient(create_app(settings)) as client:
+        refused = client.post("/graphql", json=mutation).json()
+        assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        auth = {"Authorization": "Bearer t0ken"}
+        first = client.post("/graphql", json=mutation, headers=auth).json()["data"]
+        assert first["readLeagueLog"] == {
+            "newCount": 86,
+            "revisedCount": 0,
+            "errorCount": 0,
+            "errors": [],
+            "errorCodes": [],
+        }
+        again = client.post("/graphql", json=mutation, headers=auth).json()["data"]
+        assert again["readLeagueLog"]["newCount"] == 0

@@ -9,9 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from nba_tracker.api.deps import run_db
+from nba_tracker.api.graphql.context import BearerToken
 from nba_tracker.domain.league_journey import LedgerAsset, LedgerTrade
 from nba_tracker.domain.limits import is_id
-from nba_tracker.errors import InvalidInput
+from nba_tracker.errors import CollectionInProgress, FeedError, InvalidInput
 from nba_tracker.store import league_log as store
 
 MAX_LEDGER = 100
@@ -140,4 +141,52 @@ class LeagueQueries:
             nba_id=found.nba_id,
             full_name=found.name,
             journey=[Move.of(step) for step in found.steps],
+        )
+
+
+@strawberry.type(description="What one read of the league's transaction log did.")
+class LeagueLogResult:
+    new_count: int
+    revised_count: int
+    confirmed_count: int
+    contradicted_count: int
+    log_only_count: int
+    error_count: int
+    errors: list[str]
+    error_codes: list[str] = strawberry.field(
+        description="One code per entry of `errors`: FEED_FAILED, or COLLECTION_IN_PROGRESS "
+        "when a collection is running (nothing was read by this call)."
+    )
+
+
+@strawberry.type
+class LeagueMutations:
+    @strawberry.mutation(
+        permission_classes=[BearerToken],
+        description="Read the league's transaction log now and match it to the stories.",
+    )
+    async def read_league_log(self, info: Info) -> LeagueLogResult:
+        try:
+            report = await info.context.services.read_league_log()
+        except CollectionInProgress as exc:
+            return LeagueLogResult(
+                new_count=0,
+                revised_count=0,
+                confirmed_count=0,
+                contradicted_count=0,
+                log_only_count=0,
+                error_count=1,
+                errors=[exc.message],
+                error_codes=[exc.code],
+            )
+        errors = [f"{o.name}: {o.error}" for o in report.logs if o.error]
+        return LeagueLogResult(
+            new_count=sum(o.new for o in report.logs),
+            revised_count=sum(o.revised for o in report.logs),
+            confirmed_count=sum(o.confirmed for o in report.logs),
+            contradicted_count=sum(o.contradicted for o in report.logs),
+            log_only_count=sum(o.log_only for o in report.logs),
+            error_count=len(errors),
+            errors=errors,
+            error_codes=[FeedError.code] * len(errors),
         )

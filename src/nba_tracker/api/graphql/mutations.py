@@ -8,11 +8,12 @@ from strawberry.types import Info
 from nba_tracker.api.graphql import types as t
 from nba_tracker.api.graphql.alerts import AlertMutations
 from nba_tracker.api.graphql.context import BearerToken
+from nba_tracker.api.graphql.league import LeagueMutations
 from nba_tracker.errors import InvalidInput
 
 
 @strawberry.type
-class Mutation(AlertMutations):
+class Mutation(AlertMutations, LeagueMutations):
     @strawberry.mutation(
         permission_classes=[BearerToken],
         description="Run one collection now. Only one runs at a time, across every process.",
