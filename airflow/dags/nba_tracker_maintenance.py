@@ -66,15 +66,21 @@ def ops_context() -> Any:
 
 
 def ops_function(name: str) -> Any:
-    """A maintenance function of the package shipped in plugins.zip (imported here, not
-    at the top, so the DAG file parses without it)."""
+    """A maintenance chore of the package shipped in plugins.zip (imported here, not at
+    the top, so the DAG file parses without it)."""
     from nba_tracker.ops.cost import cleanup
     from nba_tracker.ops.maintenance import aws as maintenance
+    from nba_tracker.ops.maintenance import exports
 
-    for module in (maintenance, cleanup):
-        if hasattr(module, name):
-            return getattr(module, name)
-    raise AirflowFailException(f"nba_tracker.ops has no {name}: is plugins.zip up to date?")
+    chores = {
+        "export_old_log_groups": exports.export_old_log_groups,
+        "delete_untagged_ecr_images": cleanup.delete_untagged_ecr_images,
+        "prune_manual_snapshots": cleanup.prune_manual_snapshots,
+        "check_automated_backups": maintenance.check_automated_backups,
+    }
+    if name not in chores:
+        raise AirflowFailException(f"no maintenance chore {name!r}")
+    return chores[name]
 
 
 def jsonable(value: Any) -> Any:

@@ -26,7 +26,11 @@ CHORES = (
 def _missing_chores() -> list[str]:
     """The maintenance functions the DAG calls that this build of the package lacks."""
     modules = []
-    for name in ("nba_tracker.ops.maintenance.aws", "nba_tracker.ops.cost.cleanup"):
+    for name in (
+        "nba_tracker.ops.maintenance.aws",
+        "nba_tracker.ops.maintenance.exports",
+        "nba_tracker.ops.cost.cleanup",
+    ):
         try:
             modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:

@@ -9,12 +9,9 @@ from typing import Any
 import pytest
 
 from nba_tracker.ops.core import OpsError, build_context
-from nba_tracker.ops.maintenance.aws import (
-    check_automated_backups,
-    delete_untagged_ecr_images,
-    export_old_log_groups,
-    prune_manual_snapshots,
-)
+from nba_tracker.ops.cost.cleanup import delete_untagged_ecr_images, prune_manual_snapshots
+from nba_tracker.ops.maintenance.aws import check_automated_backups
+from nba_tracker.ops.maintenance.exports import export_old_log_groups
 from nba_tracker.ops.naming import ResourceNames
 from tests.support.aws import ecr_manifest
 
