@@ -193,6 +193,22 @@ def latest(session: Session, limit: int, flt: NewsFilter | None = None) -> list[
     return news_page(session, flt or NewsFilter(), min(limit, MAX_PAGE)).items
 
 
+# Bound for one unpaginated read; also under SQLite's and psycopg's bound-parameter limits
+# for the links query's IN list.
+MAX_UNPAGED = 10_000
+
+
+def newest(session: Session, flt: NewsFilter, limit: int) -> list[ArticleView]:
+    """Up to ``limit`` articles of ``flt``, newest first, in one statement: the original
+    tracker's unpaginated lists (every item of a category)."""
+    if not 1 <= limit <= MAX_UNPAGED:
+        raise QueryError(f"limit must be between 1 and {MAX_UNPAGED:,}")
+    rows = session.execute(
+        _filtered(session, flt).order_by(desc(Article.published_at), desc(Article.id)).limit(limit)
+    ).all()
+    return _views(session, rows)
+
+
 # --- stories -------------------------------------------------------------------------
 
 

@@ -165,6 +165,10 @@ def test_original_queries_answer_in_the_original_shapes(
     assert {o["category"] for o in others} == {"Other"}
     assert by_category("trade") == trades  # any case, as before
     assert by_category("Rumors") == []  # unknown: empty, not an error
+    newest_two = post(
+        original_client, path, '{ tradeNewsByCategory(category: "Trade", limit: 2) { id } }'
+    )["data"]["tradeNewsByCategory"]
+    assert [n["id"] for n in newest_two] == [t["id"] for t in trades[:2]]
     waivers = by_category("Waiver")  # the new names work too, shown in the old vocabulary
     assert len(waivers) == len(FEEDS) and {w["category"] for w in waivers} == {"Other"}
 

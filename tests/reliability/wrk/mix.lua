@@ -3,7 +3,7 @@ local requests = {}
 local queries = {
   '{"query":"{ news(first: 20) { edges { node { id title category status teams { abbreviation } } } pageInfo { endCursor hasNextPage } } }"}',
   '{"query":"query($t: String!) { news(first: 50, filter: {team: $t}) { edges { node { id title players { fullName } teams { abbreviation } } } } }","variables":{"t":"LAL"}}',
-  '{"query":"{ tradeNewsByCategory(category: \\"Trade\\") { id title source publishedAt } }"}',
+  '{"query":"{ tradeNewsByCategory(category: \\"Trade\\", limit: 50) { id title source publishedAt } }"}',
   '{"query":"{ stats { byCategory { category count } } }"}',
 }
 -- Built in init(): only then does wrk know the Host header the requests must carry.

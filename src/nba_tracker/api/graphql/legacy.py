@@ -9,7 +9,8 @@ the tracker knows now. Every mapping is documented in docs/api.md."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
@@ -21,6 +22,9 @@ from nba_tracker.store import queries as q
 
 # tradeNews returned the newest 100 in the original.
 NEWEST = 100
+# tradeNewsByCategory returned every item of the category: the original's database was
+# small. A bound keeps one anonymous request from serialising the whole archive.
+EVERY_ITEM_BOUND = q.MAX_UNPAGED
 
 # The new categories, seen through the original's three. An extension is a new contract
 # with the same team, so an old "Signing" filter includes it; waivers and draft moves
@@ -107,23 +111,8 @@ class TradeNews:
         )
 
 
-def _pages(session: Session, flt: q.NewsFilter) -> Iterator[q.ArticleView]:
-    """Every article of ``flt``, newest first, read a page at a time."""
-    after: str | None = None
-    while True:
-        page = q.news_page(session, flt, q.MAX_PAGE, after)
-        yield from page.items
-        if not page.has_next:
-            return
-        after = page.end_cursor
-
-
-def merged(session: Session, filters: list[q.NewsFilter], limit: int | None) -> list[q.ArticleView]:
-    """The union of several filters' articles, newest first (at most ``limit``)."""
-    streams = [_pages(session, f) for f in filters]
-    out: list[q.ArticleView] = []
-    for item in heapq.merge(*streams, key=lambda a: (a.published_at, a.id), reverse=True):
-        out.append(item)
-        if limit is not None and len(out) >= limit:
-            break
-    return out
+def merged(session: Session, filters: list[q.NewsFilter], limit: int) -> list[q.ArticleView]:
+    """The union of several filters' articles, newest first, at most ``limit``."""
+    streams = [q.newest(session, f, limit) for f in filters]
+    ordered = heapq.merge(*streams, key=lambda a: (a.published_at, a.id), reverse=True)
+    return list(itertools.islice(ordered, limit))

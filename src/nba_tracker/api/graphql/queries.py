@@ -36,7 +36,8 @@ class Query(AlertQueries, LeagueQueries):
         return [legacy.TradeNews.of(a) for a in items]
 
     @strawberry.field(
-        description="Every item of a category, newest first (`limit` to stop earlier). The "
+        description="Every item of a category (up to 10,000), newest first (`limit` to stop "
+        "earlier). The "
         "original's Trade / Signing / Other: Signing includes Extension; Other includes "
         "Waiver and Draft. An unknown category is an empty list, as it was."
     )
@@ -45,8 +46,9 @@ class Query(AlertQueries, LeagueQueries):
     ) -> list[legacy.TradeNews]:
         if limit is not None and limit < 1:
             raise InvalidInput("limit must be at least 1")
+        most = min(limit or legacy.EVERY_ITEM_BOUND, legacy.EVERY_ITEM_BOUND)
         filters = [q.NewsFilter(category=str(c)) for c in legacy.categories_for(category)]
-        items = await _db(info, lambda s: legacy.merged(s, filters, limit))
+        items = await _db(info, lambda s: legacy.merged(s, filters, most))
         return [legacy.TradeNews.of(a) for a in items]
 
     @strawberry.field(
