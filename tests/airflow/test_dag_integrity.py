@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
 EXPECTED = {
     "nba_rss_scraper": {"wait_for_api", "scrape_rss", "translate_pending"},
+    "nba_league_log": {"due", "wait_for_api", "read_league_log"},
     "nba_tracker_maintenance": {
         "export_old_log_groups",
         "delete_untagged_ecr_images",

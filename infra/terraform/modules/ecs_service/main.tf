@@ -11,14 +11,20 @@ locals {
   container_name = "app"
   log_group_name = "/aws/ecs/${var.name}"
 
-  secret_arns    = distinct([for s in values(var.secrets) : s.arn if s.source == "secretsmanager"])
-  parameter_arns = distinct([for s in values(var.secrets) : s.arn if s.source == "ssm"])
+  # Web Push alerts sign with the VAPID key this module keeps in Secrets Manager.
+  vapid_secret = var.web_push_enabled ? {
+    NBA_TRACKER_VAPID_PRIVATE_KEY = { source = "secretsmanager", arn = aws_secretsmanager_secret.vapid[0].arn, key = null }
+  } : {}
+  secrets = merge(var.secrets, local.vapid_secret)
+
+  secret_arns    = distinct([for s in values(local.secrets) : s.arn if s.source == "secretsmanager"])
+  parameter_arns = distinct([for s in values(local.secrets) : s.arn if s.source == "ssm"])
   # ECS reads one JSON key of a secret with the suffix :{key}:: (version stage and id empty).
   secret_refs = {
-    for name, s in var.secrets : name => s.key == null ? s.arn : "${s.arn}:${s.key}::"
+    for name, s in local.secrets : name => s.key == null ? s.arn : "${s.arn}:${s.key}::"
   }
-  has_secrets    = length([for s in values(var.secrets) : s if s.source == "secretsmanager"]) > 0
-  has_parameters = length([for s in values(var.secrets) : s if s.source == "ssm"]) > 0
+  has_secrets    = length([for s in values(local.secrets) : s if s.source == "secretsmanager"]) > 0
+  has_parameters = length([for s in values(local.secrets) : s if s.source == "ssm"]) > 0
 
   terminology_arn = "arn:${local.partition}:translate:${local.region}:${local.account_id}:terminology/${var.translate_terminology}"
 }
@@ -155,12 +161,57 @@ data "aws_iam_policy_document" "tasks" {
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
   }
+
+  # The alert dispatcher publishes to this module's alert topics and no other; the
+  # topics are encrypted with the same key.
+  dynamic "statement" {
+    for_each = length(var.alert_topic_names) > 0 ? [1] : []
+    content {
+      sid       = "PublishAlerts"
+      actions   = ["sns:Publish"]
+      resources = [for t in aws_sns_topic.alerts : t.arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.alert_topic_names) > 0 ? [1] : []
+    content {
+      sid       = "EncryptAlerts"
+      actions   = ["kms:GenerateDataKey*"]
+      resources = [var.kms_key_arn]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "tasks" {
   name   = "app"
   role   = aws_iam_role.tasks.id
   policy = data.aws_iam_policy_document.tasks.json
+}
+
+################################################################################
+# Alerts: SNS topics the dispatcher may publish to, the Web Push (VAPID) key
+################################################################################
+
+resource "aws_sns_topic" "alerts" {
+  for_each = toset(var.alert_topic_names)
+
+  name              = "${var.name}-${each.key}"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+# Terraform creates the secret, never its value: the operator puts the PEM private key
+# (docs/operations.md, "Alerts"), so it is in no state file.
+resource "aws_secretsmanager_secret" "vapid" {
+  #checkov:skip=CKV2_AWS_57:a VAPID key is rotated by the operator; browsers subscribed under the old public key must subscribe again
+  count = var.web_push_enabled ? 1 : 0
+
+  name                    = "${var.name}-vapid-private-key"
+  description             = "VAPID private key (PEM) the tracker signs Web Push alerts with"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = 7
+  tags                    = var.tags
 }
 
 ################################################################################

@@ -72,3 +72,13 @@ output "web_acl_arn" {
   description = "Web ACL protecting the load balancer"
   value       = try(aws_wafv2_web_acl.this.arn, null)
 }
+
+output "alert_topic_arns" {
+  description = "ARNs of the alert topics by name (what `nba-tracker alerts add sns` takes)"
+  value       = { for k, t in aws_sns_topic.alerts : k => t.arn }
+}
+
+output "vapid_secret_arn" {
+  description = "ARN of the VAPID key's secret (put its value with aws secretsmanager put-secret-value), or null"
+  value       = try(aws_secretsmanager_secret.vapid[0].arn, null)
+}

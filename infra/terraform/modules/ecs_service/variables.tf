@@ -118,6 +118,20 @@ variable "translate_terminology" {
   nullable    = false
 }
 
+variable "alert_topic_names" {
+  description = "SNS topics created for alerts ({name}-{topic}); the task may publish to these and no other"
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "web_push_enabled" {
+  description = "Create the Secrets Manager secret of the VAPID key and inject it as NBA_TRACKER_VAPID_PRIVATE_KEY"
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "kms_key_arn" {
   description = "KMS key of the log group, the secrets and the images"
   type        = string
