@@ -61,3 +61,28 @@ def test_command_line_locations_get_readable_names() -> None:
     assert spec_for_location("https://www.espn.com/espn/rss/nba/news").name == (
         "www.espn.com/espn/rss/nba/news"
     )
+
+
+def test_the_league_log_is_a_source_of_its_own_kind(tmp_path: Path) -> None:
+    from nba_tracker.ingest.registry import LEAGUE_LOG, SourceKind
+
+    # The RSS collection never sees the log; the log reader sees only it.
+    assert LEAGUE_LOG not in load_feeds()
+    assert load_feeds(kind=SourceKind.LEAGUE_LOG) == [LEAGUE_LOG]
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text(
+        '[[feeds]]\nname = "NBA league log"\nurl = "/srv/mirror/log.json"\nkind = "league_log"\n'
+        '[[feeds]]\nname = "Backup log"\nurl = "https://mirror.example/log.json"\n'
+        'kind = "league_log"\nenabled = false\n'
+    )
+    logs = {f.name: f for f in load_feeds(cfg, kind=SourceKind.LEAGUE_LOG)}
+    assert logs["NBA league log"].url == "/srv/mirror/log.json"
+    assert logs["Backup log"].enabled is False
+    assert not {"NBA league log", "Backup log"} & {f.name for f in load_feeds(cfg)}
+
+
+def test_an_unknown_source_kind_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "feeds.toml"
+    cfg.write_text('[[feeds]]\nname = "X"\nurl = "https://x.example/x"\nkind = "podcast"\n')
+    with pytest.raises(ConfigurationError, match="kind must be one of rss, league_log"):
+        load_feeds(cfg)
