@@ -191,8 +191,10 @@ class LogTransaction:
         """The log's own words: a single move's description, or a trade's teams."""
         if self.kind is not LogKind.TRADE or len(self.parts) == 1:
             return self.parts[0].description
-        teams = sorted(self.teams)
-        return f"Trade completed: {', '.join(teams)} ({len(self.parts)} parts)"
+        names = [p.player_slug.replace("-", " ").title() for p in self.parts if p.player_slug]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        teams = "/".join(sorted(self.teams))
+        return f"Trade completed ({teams}): {shown}" if shown else f"Trade completed ({teams})"
 
 
 @dataclass(frozen=True)

@@ -206,3 +206,16 @@ def test_matching_confirms_flags_and_leaves_unreported() -> None:
     assert [(g, s) for g, s, _ in result.contradicted] == [("Signing 1135890", 2)]
     assert "with MIL, not BOS" in result.contradicted[0][2]
     assert result.unreported == ["Signing 10"]
+
+
+@needs_snapshots
+def test_a_trade_without_an_outlet_is_headlined_by_its_teams_and_players() -> None:
+    by_id = {t.group_id: t for t in parse_log(LATER.read_bytes()).transactions}
+    assert by_id["Trade 2025063"].headline == (
+        "Trade completed (MEM/POR): Jerami Grant, Kris Murray, Ja Morant"
+    )
+    assert by_id["Trade 2026006"].headline.startswith("Trade completed (DAL/DET/LAC/MEM/MIL/WAS): ")
+    assert by_id["Trade 2026006"].headline.endswith(" more")
+    assert by_id["Signing 1153039"].headline == (
+        "Memphis Grizzlies signed center Quinten Post to a Contract."
+    )
