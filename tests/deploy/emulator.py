@@ -72,6 +72,7 @@ _create_secret = MasterUserSecret._create_secret
 
 def _create_rotating_secret(self: Any, kms_key_id: str | None) -> Any:
     secret = _create_secret(self, kms_key_id)
+    secret.rotation_requested = True
     secret.rotation_enabled = True
     secret.auto_rotate_after_days = 7
     return secret

@@ -152,22 +152,20 @@ def copy_infra(dest: Path) -> Path:
     return dest
 
 
-_DIAGNOSTIC = re.compile(r"^│ Error: (.*)$", re.M)
-_WITH = re.compile(r"^│\s+with (\S+),", re.M)
+_WITH = re.compile(r"^with (\S+),$")
 
 
 def summarize_errors(output: str) -> str:
     """Terraform's errors as one line each — the resource address and the message —
-    instead of the whole provider output."""
-    blocks = output.split("╷")
-    lines = []
-    for block in blocks:
-        error = _DIAGNOSTIC.search(block)
-        if not error:
-            continue
-        where = _WITH.search(block)
-        lines.append(f"{where.group(1) if where else '(configuration)'}: {error.group(1)}")
-    return "\n".join(lines) or output[-3000:]
+    instead of the whole provider output (boxed or, with -no-color, plain)."""
+    errors: list[list[str]] = []
+    for raw in output.splitlines():
+        line = raw.removeprefix("│").strip()
+        if line.startswith("Error: "):
+            errors.append(["(configuration)", line.removeprefix("Error: ")])
+        elif errors and errors[-1][0] == "(configuration)" and (found := _WITH.match(line)):
+            errors[-1][0] = found.group(1)
+    return "\n".join(f"{where}: {message}" for where, message in errors) or output[-3000:]
 
 
 @dataclass
@@ -273,6 +271,10 @@ class Ops:
         )
         result = OpsResult(tuple(args), proc.returncode, proc.stdout, proc.stderr)
         self.log.append(result)
+        # Every command and its answer, kept beside moto.log for a failed run.
+        with (self.cwd / "ops.log").open("a") as log:
+            log.write(f"$ [{self.mode}] {result.command}  -> exit {proc.returncode}\n")
+            log.write(proc.stderr + proc.stdout[-4000:] + "\n")
         allowed = (expect,) if isinstance(expect, int) else expect
         if proc.returncode not in allowed:
             raise AssertionError(
