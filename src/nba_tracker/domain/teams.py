@@ -53,11 +53,13 @@ UNKNOWN_COLOR = "#3b4252"
 
 @dataclass(frozen=True, slots=True)
 class Team:
-    nba_id: int
+    """A team as the tracker knows it; also what the store's reads return for one."""
+
     abbreviation: str
     full_name: str
-    city: str
-    nickname: str
+    city: str = ""
+    nickname: str = ""
+    nba_id: int = 0
     color: str = UNKNOWN_COLOR
 
 

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import and_, desc, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from nba_tracker.domain import teams as team_data
 from nba_tracker.domain.classify import normalize_category
+from nba_tracker.domain.teams import UNKNOWN_COLOR
 from nba_tracker.errors import QueryError
 from nba_tracker.store.filters import NewsFilter, clean, decode_cursor, encode_cursor
 from nba_tracker.store.models import (
@@ -177,7 +179,7 @@ def _links(
         .where(ArticleTeam.article_id.in_(ids))
         .order_by(Team.abbreviation)
     ):
-        teams.setdefault(aid, []).append(TeamRef(abbr, name, city, nick, tid))
+        teams.setdefault(aid, []).append(_team(abbr, name, city, nick, tid))
     for aid, pid, name, nba_id in session.execute(
         select(ArticlePlayer.article_id, Player.id, Player.full_name, Player.nba_id)
         .join(Player, Player.id == ArticlePlayer.player_id)
@@ -303,9 +305,17 @@ def story_with_articles(session: Session, story_id: int) -> StoryView | None:
 # --- teams, players, sources, stats --------------------------------------------------
 
 
+def _team(abbreviation: str, full_name: str, city: str, nickname: str, nba_id: int) -> TeamRef:
+    """A stored team with the domain's data for it (its colour)."""
+    known = team_data.by_abbreviation(abbreviation)
+    return TeamRef(
+        abbreviation, full_name, city, nickname, nba_id, known.color if known else UNKNOWN_COLOR
+    )
+
+
 def all_teams(session: Session) -> list[TeamRef]:
     return [
-        TeamRef(t.abbreviation, t.full_name, t.city, t.nickname, t.id)
+        _team(t.abbreviation, t.full_name, t.city, t.nickname, t.id)
         for t in session.scalars(select(Team).order_by(Team.full_name))
     ]
 
@@ -315,7 +325,7 @@ def team_by_abbreviation(session: Session, abbreviation: str) -> TeamRef | None:
         select(Team).where(Team.abbreviation == clean(abbreviation).upper())
     ).first()
     return (
-        TeamRef(team.abbreviation, team.full_name, team.city, team.nickname, team.id)
+        _team(team.abbreviation, team.full_name, team.city, team.nickname, team.id)
         if team
         else None
     )

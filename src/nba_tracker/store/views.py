@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from nba_tracker.domain.teams import Team
+
 __all__ = [
     "ArticleView",
     "NewsPage",
@@ -17,13 +19,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class TeamRef:
-    abbreviation: str
-    full_name: str
-    city: str = ""
-    nickname: str = ""
-    id: int = 0
+# A team in a read is the domain's own value (colours included), not a restatement.
+TeamRef = Team
 
 
 @dataclass(frozen=True)
