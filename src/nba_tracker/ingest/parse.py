@@ -1,4 +1,4 @@
-"""Feed bytes → clean items, on feedparser (RSS 0.9x/1.0/2.0, Atom).
+"""Feed bytes → clean items, on feedparser-rs (RSS 0.9x/1.0/2.0, Atom; see fastparse).
 
 Plain text, UTC dates, canonical links and an id that is the same in every process and
 on every machine (sha256, never Python's per-process ``hash``).
@@ -14,10 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
-
 from nba_tracker.domain.text import clean_text, html_to_text, safe_bytes_text
 from nba_tracker.errors import FeedParseError
+from nba_tracker.ingest.fastparse import parse_document
 
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 4000
@@ -184,7 +183,7 @@ def parse_feed(body: bytes, fetched_at: datetime, max_items: int = 1000) -> Pars
     check_safe_xml(body)
     body, cut = truncate_items(body, max_items)
     body = repair_utf8(body)
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    parsed = parse_document(body)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

@@ -37,8 +37,11 @@ def count_items(body: bytes) -> int:
 def item_uids(body: bytes, max_items: int) -> list[str] | None:
     """The stored ids of every item in ``body``, or ``None`` when one cannot be read
     with certainty (the caller then parses the feed)."""
+    opened = count_items(body)
+    if not opened or opened > max_items:  # a cut feed is parsed; no scan of its excess
+        return None
     items = _ITEM.findall(body)
-    if not items or len(items) > max_items or len(items) != len(_ITEM_OPEN.findall(body)):
+    if len(items) != opened:
         return None
     uids = []
     for kind, inner in items:

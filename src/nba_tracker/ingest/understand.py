@@ -44,6 +44,9 @@ class Understanding:
         self.items_seen = 0
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        # Without the pool, feeds are understood one at a time: more threads would add
+        # no core, only take GIL turns from the event loop that is still fetching.
+        self._inline = threading.Lock()
 
     def note_items(self, count: int) -> None:
         """Count a fetched feed's items; past the threshold, the pool starts."""
@@ -60,12 +63,14 @@ class Understanding:
 
     def parse(self, body: bytes, fetched_at: datetime, max_items: int) -> ParsedFeed:
         if self._pool is None:
-            return parse_body(body, fetched_at, max_items)
+            with self._inline:
+                return parse_body(body, fetched_at, max_items)
         return self._pool.submit(parse_body, body, fetched_at, max_items).result()
 
     def analyze(self, items: Sequence[ParsedItem]) -> list[AnalyzedItem]:
         if self._pool is None or not items:
-            return analyze_items(items)
+            with self._inline:
+                return analyze_items(items)
         return self._pool.submit(analyze_items, list(items)).result()
 
     def close(self) -> None:
