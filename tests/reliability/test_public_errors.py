@@ -48,7 +48,11 @@ def test_lock_timeout_shows_as_database_busy(
             state = sources(client)["Busy"]
     blocker.dispose()
     assert not worker.is_alive()
-    assert state["lastError"] == "database write failed: database busy", state
+    # Blocked reading what is already stored, or writing: either way only the class.
+    assert state["lastError"] in {
+        "database read failed: database busy",
+        "database write failed: database busy",
+    }, state
     assert not INTERNALS.search(str(answer)), answer
 
 

@@ -236,7 +236,13 @@ class Collector:
             feed = self._understanding.parse(body, now, self.settings.max_items_per_feed)
         except FeedParseError as exc:
             return self._fail(state, outcome, str(exc))
-        except Exception:  # feedparser on a pathological body; never sink the run
+        except Exception as exc:  # feedparser on a pathological body; never sink the run
+            fault = faults.classify(exc)
+            if fault is not faults.FAILED:
+                # The database (read for known items) failed, not the feed.
+                log.error("Feed read failed", feed=state.spec.name, reason=fault.reason)
+                faults.note(fault)
+                return self._fail(state, outcome, f"database read failed: {fault.reason}")
             log.warning("Feed parser failed", feed=state.spec.name, exc_info=True)
             return self._fail(state, outcome, "cannot parse feed")
         stored = self._stored([i.uid for i in feed.items], [i.url for i in feed.items])
