@@ -71,11 +71,44 @@
       if (apply) apply.classList.add("js-hidden");
     }
     if (document.body.dataset.live === "on") startPolling(document.body);
+    document.querySelectorAll("[data-follow]").forEach(follow);
     document.addEventListener("click", function (event) {
       var button = event.target.closest ? event.target.closest("[data-flag]") : null;
       if (button && !button.disabled) flag(button);
     });
   });
+
+  // "Follow": the addAlertSubscription mutation with the token typed in, then forgotten.
+  var FOLLOW = "mutation($s: AlertSubscriptionInput!) { addAlertSubscription(subscription: $s) { id } }";
+  function follow(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var out = form.querySelector("[data-follow-result]");
+      var data = new FormData(form);
+      var token = form.elements.token;
+      var subscription = {
+        name: form.dataset.name, channel: data.get("channel"), target: data.get("target"),
+        leastStatus: data.get("least_status"),
+        teams: form.dataset.team ? [form.dataset.team] : [],
+        players: form.dataset.player ? [form.dataset.player] : []
+      };
+      fetch("/graphql", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json",
+                   Authorization: "Bearer " + data.get("token") },
+        body: JSON.stringify({ query: FOLLOW, variables: { s: subscription } }),
+        credentials: "same-origin"
+      }).then(function (r) { return r.json(); }).then(function (body) {
+        var errors = body.errors || [];
+        out.dataset.state = errors.length ? "error" : "ok";
+        out.textContent = errors.length ? form.dataset.failed + " " + errors[0].message : form.dataset.ok;
+        if (!errors.length) token.value = "";
+      }).catch(function () {
+        out.dataset.state = "error";
+        out.textContent = form.dataset.failed;
+      });
+    });
+  }
 
   // "wrong?" on a badge: one same-origin JSON POST; the button then says how it went.
   function flag(button) {
