@@ -15,7 +15,6 @@ sends happen outside any transaction.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,13 +96,13 @@ class Dispatcher:
         if self._own_client:
             await self.sender.aclose()
 
-    def _claim(self) -> list[store.ClaimedAlert]:
+    def _claim(self, limit: int = BATCH) -> list[store.ClaimedAlert]:
         now = self._clock()
         with transaction(self._factory) as session:
             if not store.anything_due(session, now):
                 return []
         with transaction(self._factory) as session:
-            return store.claim(session, BATCH, self._lease, now)
+            return store.claim(session, limit, self._lease, now)
 
     async def run_once(self) -> DispatchReport:
         """One round: everything due now, at most one per subscription."""
@@ -179,16 +178,56 @@ class Dispatcher:
         return total
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
-        """Poll every ``alert_poll_seconds`` while idle; a failing database is logged and
-        waited out, never fatal."""
+        """Keep up to ``alert_concurrency`` sends in flight: whenever one finishes, its
+        outcome is recorded and more is claimed, so a slow receiver holds its own alert
+        and nobody else's. Idle, it polls every ``alert_poll_seconds``; a failing
+        database is logged and waited out, never fatal."""
         stop = stop or asyncio.Event()
-        while not stop.is_set():
-            try:
-                report = await self.run_once()
-            except Exception:
-                log.error("Alert dispatch round failed", exc_info=True)
-                report = DispatchReport()
-            if report.handled:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self._settings.alert_poll_seconds)
+        inflight: dict[asyncio.Task[tuple[Outcome, datetime]], store.ClaimedAlert] = {}
+        capacity = self._settings.alert_concurrency
+        try:
+            while not stop.is_set():
+                done = [t for t in inflight if t.done()]
+                if done:
+                    finished = [inflight.pop(t) for t in done]
+                    try:
+                        await anyio.to_thread.run_sync(
+                            self._record, finished, [t.result() for t in done]
+                        )
+                    except Exception:
+                        # Unrecorded sends stay "sending" until their lease ends, then go
+                        # again: at least once, never lost.
+                        log.error("Recording alert outcomes failed", exc_info=True)
+                claimed: list[store.ClaimedAlert] = []
+                if len(inflight) < capacity:
+                    try:
+                        claimed = await anyio.to_thread.run_sync(
+                            self._claim, min(BATCH, capacity - len(inflight))
+                        )
+                    except Exception:
+                        log.error("Claiming alerts failed", exc_info=True)
+                for alert in claimed:
+                    inflight[asyncio.create_task(self._send(alert))] = alert
+                if claimed:
+                    continue
+                waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}
+                await asyncio.wait(
+                    waiters | set(inflight),
+                    timeout=self._settings.alert_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for waiter in waiters:
+                    waiter.cancel()
+            if inflight:
+                # Stopping: let sends under way finish (each is bounded by the timeout)
+                # and record them, so a restart sends none of them twice.
+                await asyncio.wait(set(inflight), timeout=self._settings.alert_timeout_seconds + 1)
+                done = [t for t in inflight if t.done() and not t.cancelled()]
+                if done:
+                    finished = [inflight.pop(t) for t in done]
+                    await anyio.to_thread.run_sync(
+                        self._record, finished, [t.result() for t in done]
+                    )
+        finally:
+            for task in inflight:
+                task.cancel()

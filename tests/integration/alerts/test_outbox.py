@@ -267,3 +267,52 @@ def test_bound_then_recorded_failure_and_replay(factory: SessionFactory, tmp_pat
         assert failed.last_error == "gave up after 3 attempts: HTTP 500"
         assert store.replay(s, datetime.now(UTC)) == 1
         assert store.state_counts(s)["pending"] == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_slow_receiver_holds_only_its_own_alerts(factory: SessionFactory, tmp_path: Path) -> None:
+    from tests.support.receivers import Answer
+
+    with Receiver(lambda _r: Answer(204, delay=2.0)) as slow, Receiver() as fast:
+        subscribe(factory, slow.url(), teams=["MEM"])
+        for i in range(5):
+            subscribe(factory, fast.url(f"/f{i}"), teams=["MEM"])
+        collect(factory, tmp_path, reported_by_five())
+        collect(
+            factory,
+            tmp_path,
+            {
+                "NBA.com": [
+                    Item(
+                        OFFICIAL,
+                        "https://nba.example/m",
+                        OFFICIAL_BODY,
+                        T0 + timedelta(hours=2),
+                        "n-1",
+                    )
+                ]
+            },
+        )
+
+        async def run() -> float:
+            d = Dispatcher(factory, settings())
+            stop = asyncio.Event()
+            task = asyncio.create_task(d.run_forever(stop))
+            started = asyncio.get_running_loop().time()
+            # Each fast receiver's second alert waits for its first, never for the slow one.
+            while len(fast.accepted) < 10:
+                await asyncio.sleep(0.02)
+            fast_done = asyncio.get_running_loop().time() - started
+            while len(slow.accepted) < 1 or not all_delivered():
+                await asyncio.sleep(0.05)
+            stop.set()
+            await task
+            await d.aclose()
+            return fast_done
+
+        def all_delivered() -> bool:
+            with transaction(factory) as s:
+                return store.state_counts(s)["delivered"] == 12
+
+        assert asyncio.run(run()) < 1.5  # not behind the 2 s receiver
+    assert len(slow.requests) == 2
