@@ -83,13 +83,25 @@ def _serve(feeds: list[bytes], ready: multiprocessing.Queue) -> None:  # type: i
             time.sleep(3600)
 
 
+PEAK_RSS_MB: dict[str, float] = {}
+
+
 def _timed(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
+    """Wall time and stdout of one command; its peak RSS (the command's own process,
+    from wait4) goes to PEAK_RSS_MB under the command's first argument."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    PEAK_RSS_MB[" ".join(cmd[1:2])] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    if process.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return seconds, stdout
 
 
 def run_newsboat(newsboat: str, urls: list[str], work: Path) -> tuple[float, int]:
@@ -142,6 +154,7 @@ def run_tracker(urls: list[str], db: Path, work: Path) -> tuple[float, dict[str,
     cli = str(Path(sys.executable).parent / "nba-tracker")
     sources = [arg for url in urls for arg in ("-s", url)]
     seconds, out = _timed([cli, "scrape", "--json", *sources], env, work)
+    PEAK_RSS_MB.setdefault("first scrape", PEAK_RSS_MB["scrape"])
     return seconds, json.loads(out.strip().splitlines()[-1])["totals"]
 
 
@@ -233,6 +246,8 @@ def main() -> None:
         "rerun_vs_first": round(again_s / first_s, 3),
         "cli_help_import_s": round(help_import, 3),
         "cli_parse_import_s": round(parse_import, 3),
+        "tracker_first_peak_rss_mb": round(PEAK_RSS_MB["first scrape"]),
+        "tracker_rerun_peak_rss_mb": round(PEAK_RSS_MB["scrape"]),
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
     }
     print(
