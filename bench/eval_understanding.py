@@ -109,7 +109,7 @@ def _matrix(title: str, labels: list[str], cm: Counter[tuple[str, str]]) -> None
 
 def _corpus_table(name: str, figures: dict[str, Any]) -> None:
     print(f"\n== {name} ==")
-    head = f"{'source':<20}{'items':>6}{'categ':>8}{'status':>8}{'tx':>5}{'offic.P':>9}{'Other R':>9}{'team F1':>9}{'plyr F1':>9}"
+    head = f"{'source':<20}{'items':>6}{'categ':>8}{'status':>8}{'st|tx':>8}{'tx':>5}{'offic.P':>9}{'Other R':>9}{'team F1':>9}{'plyr F1':>9}"
     print(head)
     rows = [*figures["sources"].items(), ("OVERALL", figures["overall"])]
     for source, f in rows:
@@ -119,6 +119,7 @@ def _corpus_table(name: str, figures: dict[str, Any]) -> None:
 
         print(
             f"{source:<20}{f['articles']:>6}{pct(f['category_accuracy']):>8}{pct(f['status_accuracy']):>8}"
+            f"{pct(f['status_accuracy_read_as_transaction']):>8}"
             f"{f['transactions']:>5}{pct(f['official_precision']):>9}{pct(f['other_recall']):>9}"
             f"{pct(f['teams']['f1']):>9}{pct(f['players']['f1']):>9}"
         )

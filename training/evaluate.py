@@ -58,6 +58,10 @@ class Tally:
     category_ok: int = 0
     status_n: int = 0
     status_ok: int = 0
+    # Status where the item is a transaction and was read as one: how well the tracker
+    # tells rumor from report from announcement, apart from category errors.
+    agreed_n: int = 0
+    agreed_ok: int = 0
     official_badges: int = 0
     official_right: int = 0
     category_cm: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -75,6 +79,9 @@ class Tally:
             self.status_n += 1
             self.status_ok += status == row.status
             self.status_cm[(row.status, status)] += 1
+            if status != "-":
+                self.agreed_n += 1
+                self.agreed_ok += status == row.status
         if status == "official":
             self.official_badges += 1
             self.official_right += row.status == "official"
@@ -99,6 +106,9 @@ class Tally:
             "category_accuracy": round(self.category_ok / self.n, 4) if self.n else None,
             "status_accuracy": round(self.status_ok / self.status_n, 4) if self.status_n else None,
             "transactions": self.status_n,
+            "status_accuracy_read_as_transaction": (
+                round(self.agreed_ok / self.agreed_n, 4) if self.agreed_n else None
+            ),
             "official_precision": (
                 round(self.official_right / self.official_badges, 4)
                 if self.official_badges

@@ -21,6 +21,10 @@ from training.corpus import CATEGORIES, STATUSES, Row
 
 # Features seen in fewer rows than this are noise that the model would memorise.
 MIN_COUNT = 2
+# Weights this small change few decisions (5-fold cross-validation on the development
+# rows: category accuracy 85.6 % unpruned with 60k features, 85.4 % at 0.03 with 22k,
+# 85.3 % at 0.05 with 10k, 83.2 % at 0.15).
+PRUNE = 0.03
 SEED = 20261201
 
 
@@ -65,7 +69,7 @@ def _fit_linear(
     weights = {
         f: tuple(float(w) for w in full_coef[:, i])
         for f, i in index.items()
-        if np.abs(full_coef[:, i]).max() >= 1e-4
+        if np.abs(full_coef[:, i]).max() >= PRUNE
     }
     return LinearModel(tuple(classes), tuple(float(b) for b in full_bias), weights)
 
@@ -94,6 +98,7 @@ def fit(
             "c_category": c_category,
             "c_status": c_status,
             "min_count": MIN_COUNT,
+            "prune": PRUNE,
         },
     )
 

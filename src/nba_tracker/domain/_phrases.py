@@ -183,7 +183,10 @@ class CueTable:
                 for m in compiled.finditer(text):
                     per_cue.setdefault(index, []).append((m.start(), order, m))
         out: list[tuple[str, float, re.Match[str]]] = []
-        for index, hits in per_cue.items():
+        # By cue order, not by the set of word starts (whose order changes with each
+        # process's string hashing): the same text gives the same matches everywhere.
+        for index in sorted(per_cue):
+            hits = per_cue[index]
             hits.sort(key=lambda h: (h[0], h[1]))
             key, weight = self.cues[index]
             last = -1

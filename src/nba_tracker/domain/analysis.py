@@ -80,6 +80,15 @@ def _readable(feature: str | None) -> str:
     return " ".join(f"[{w}]" if w in ("team", "player", "reporter") else w for w in words)
 
 
+# A headline cue at least this strong (one full-weight verb such as "waived" or
+# "acquired", headline-weighted, outside background clauses and coaches' moves), and at
+# least this much model probability for the same category. Chosen by 5-fold
+# cross-validation on the development rows: it costs 0.1 point of in-corpus accuracy
+# (85.4 -> 85.3 %) and fixes plain wire headlines the corpus has few of.
+_STRONG_HEADLINE = 9.0
+_RULE_OVERRIDE_FLOOR = 0.2
+
+
 def _judge(
     model: Model | None, signals: RuleSignals, feats: set[str]
 ) -> tuple[Category, Status | None, str, str]:
@@ -91,6 +100,18 @@ def _judge(
     else:
         probs = model.category.probabilities(feats)
         category = Category(max(probs, key=lambda c: probs[c]))
+        ruled = signals.category
+        if (
+            ruled is not Category.OTHER
+            and category is not ruled
+            and signals.headline_scores.get(str(ruled), 0.0) >= _STRONG_HEADLINE
+            and probs[str(ruled)] >= _RULE_OVERRIDE_FLOOR
+        ):
+            # A headline that states the move outright ("The Raptors waived X on
+            # Monday") keeps the rules' category unless the model is sure it is not:
+            # wire-style headlines are rare in the labelled corpus, and this keeps the
+            # model from talking them out of what they plainly say.
+            category = ruled
         status = None
         if category is not Category.OTHER:
             sprobs = model.status.probabilities(feats)

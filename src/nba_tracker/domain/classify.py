@@ -399,6 +399,7 @@ class RuleSignals:
     status: Status
     status_reason: str
     scores: dict[str, float] = field(default_factory=dict)
+    headline_scores: dict[str, float] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
     category_evidence: dict[str, str] = field(default_factory=dict)
     status_evidence: dict[str, str] = field(default_factory=dict)
@@ -493,6 +494,7 @@ def rule_signals(title: str, summary: str) -> RuleSignals:
         status=status,
         status_reason=reason,
         scores=scores,
+        headline_scores=in_headline,
         flags=flags,
         category_evidence={key: phrase for key, (_, phrase) in strongest.items()},
         status_evidence=status_evidence,

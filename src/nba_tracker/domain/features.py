@@ -51,11 +51,26 @@ def strip_speaker(text: str) -> tuple[str, bool]:
     return " REPORTER " + text[m.end() :], True
 
 
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(tok: str) -> str:
+    """A crude stem ("trading", "traded", "trades" -> "trad"): with a few thousand
+    labelled items, every inflection seen once is worth pooling."""
+    for suffix in _SUFFIXES:
+        if len(tok) > 4 and tok.endswith(suffix):
+            return tok[: -len(suffix)]
+    return tok
+
+
 def _ngrams(prefix: str, toks: list[str], out: set[str]) -> None:
+    stems = [_stem(t) for t in toks]
     for i, tok in enumerate(toks):
         out.add(f"{prefix}{tok}")
+        out.add(f"{prefix}~{stems[i]}")
         if i:
             out.add(f"{prefix}{toks[i - 1]} {tok}")
+            out.add(f"{prefix}~{stems[i - 1]} {stems[i]}")
 
 
 def features(headline: str, body: str, signals: RuleSignals) -> set[str]:

@@ -38,8 +38,9 @@ class LinearModel:
     def to_json(self) -> dict[str, Any]:
         return {
             "classes": list(self.classes),
-            "bias": [round(b, 5) for b in self.bias],
-            "weights": {k: [round(w, 5) for w in v] for k, v in sorted(self.weights.items())},
+            "bias": [round(b, 4) for b in self.bias],
+            # Three decimals: a change of 0.0005 in one weight moves no probability visibly.
+            "weights": {k: [round(w, 3) for w in v] for k, v in sorted(self.weights.items())},
         }
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
@@ -68,7 +69,9 @@ class LinearModel:
             if row is None:
                 continue
             margin = row[i] - max(w for j, w in enumerate(row) if j != i)
-            if margin > best_margin:
+            # Ties go to the alphabetically first feature: a set's order changes from
+            # process to process, the evidence must not.
+            if margin > best_margin or (margin == best_margin and best and feature < best):
                 best, best_margin = feature, margin
         return best
 
