@@ -16,9 +16,8 @@ from typing import Any
 from nba_tracker.domain.league_log import ParsedLog, parse_log
 from nba_tracker.domain.league_match import Window, match_transactions
 from nba_tracker.errors import FeedError
-from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_all
+from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_all, fetch_options
 from nba_tracker.ingest.lock import LockMode, collection_lock
-from nba_tracker.ingest.pipeline import fetch_options
 from nba_tracker.ingest.registry import FeedSpec, SourceKind, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
