@@ -14,16 +14,12 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nba_tracker.resources import TERMINOLOGY
+
 
 def default_database_url() -> str:
     data_dir = Path(user_data_dir("nba-tracker", appauthor=False))
     return f"sqlite:///{data_dir / 'nba-tracker.db'}"
-
-
-# The Amazon Translate terminology of the Japanese edition: what the task may use (the
-# ecs_service module's translate_terminology default, compared in tests) and what
-# `ops translate import-terminology` creates.
-TERMINOLOGY = "nba-tracker-terms"
 
 
 class Settings(BaseSettings):

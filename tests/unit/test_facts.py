@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from nba_tracker.ops.naming import resource_names
-from nba_tracker.settings import TERMINOLOGY, Settings
+from nba_tracker.resources import TERMINOLOGY
+from nba_tracker.settings import Settings
 
 TERRAFORM = Path(__file__).resolve().parents[2] / "infra" / "terraform"
 

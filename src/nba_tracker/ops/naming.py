@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from nba_tracker.settings import TERMINOLOGY
+from nba_tracker.resources import TERMINOLOGY
 
 PROJECT = "nba-tracker"
 DEFAULT_REGION = "ap-northeast-1"

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from nba_tracker.aws_errors import error_code, error_message
 from nba_tracker.errors import TranslationError
-from nba_tracker.settings import TERMINOLOGY
+from nba_tracker.resources import TERMINOLOGY
 
 # Amazon Translate accepts at most 10,000 bytes of UTF-8 per request.
 MAX_REQUEST_BYTES = 10_000
