@@ -159,7 +159,8 @@ _log = logging.getLogger("nba_tracker.server")
 
 class RepeatFilter(logging.Filter):
     """Lets a WARNING-or-worse line through once per ``window`` seconds per (logger,
-    level, first line of the message); the next one through says how many were held back.
+    level, first line of the message and its fields); the next one through says how many
+    were held back.
     INFO and below (the per-request log) always pass."""
 
     def __init__(self, window: float = 10.0, max_keys: int = 1000) -> None:
@@ -171,9 +172,10 @@ class RepeatFilter(logging.Filter):
     @staticmethod
     def _text(record: logging.LogRecord) -> str:
         msg: Any = record.msg
-        if isinstance(msg, dict):  # structlog's event dict
-            msg = msg.get("event", "")
-        return str(msg).split("\n", 1)[0][:200]
+        if isinstance(msg, dict):
+            # structlog's event dict: the same event about another feed is another line.
+            msg = repr(sorted((k, str(v)) for k, v in msg.items() if k != "timestamp"))
+        return str(msg).split("\n", 1)[0][:300]
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:

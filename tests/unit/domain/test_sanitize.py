@@ -99,4 +99,6 @@ def test_repeated_error_lines_are_held_back() -> None:
     ]
     assert passed.count(True) == 1
     assert repeat.filter(record("another error"))
+    fields = [{"event": "Feed failed", "feed": f"f{i % 3}"} for i in range(30)]
+    assert sum(repeat.filter(record(f)) for f in fields) == 3  # type: ignore[arg-type]
     assert all(repeat.filter(record("Request completed", logging.INFO)) for _ in range(100))
