@@ -175,21 +175,7 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
     ids = sorted(set(story_ids))
     if not ids:
         return 0
-    subscriptions = SubscriptionIndex(
-        (
-            row.id,
-            AlertFilter.parse(row.teams, row.players, row.categories, row.least_status),
-        )
-        for row in session.execute(
-            select(
-                AlertSubscription.id,
-                AlertSubscription.teams,
-                AlertSubscription.players,
-                AlertSubscription.categories,
-                AlertSubscription.least_status,
-            )
-        )
-    )
+    subscriptions = _subscription_index(session)
     if not subscriptions:
         return 0
     stories = [
@@ -215,19 +201,24 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
     ):
         sent.setdefault((sub_id, story_id), []).append(status)
     rows: list[dict[str, Any]] = []
+    payloads: dict[tuple[int, str, str | None], dict[str, Any]] = {}
     for story in stories:
         for sub_id, filter_ in subscriptions.candidates(story):
             owed = owed_status(filter_, story, sent.get((sub_id, story.id), ()))
             if owed is None:
                 continue
             status, previous = owed
+            before = previous.value if previous else None
+            key = (story.id, status.value, before)
+            if key not in payloads:
+                payloads[key] = _payload(story, status.value, before)
             rows.append(
                 {
                     "subscription_id": sub_id,
                     "story_id": story.id,
                     "status": status.value,
-                    "previous_status": previous.value if previous else None,
-                    "payload": _payload(story, status.value, previous.value if previous else None),
+                    "previous_status": before,
+                    "payload": payloads[key],
                     "state": DeliveryState.PENDING.value,
                     "attempts": 0,
                     "next_attempt_at": now,
@@ -242,6 +233,40 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
     return len(rows)
 
 
+# Parsed subscriptions per database, kept while no subscription is added or removed
+# (both move the (count, max id) pair): a collection stores several feeds, each asking.
+_INDEXES: dict[tuple[str, int, int], SubscriptionIndex] = {}
+
+
+def _subscription_index(session: Session) -> SubscriptionIndex:
+    count, top = session.execute(
+        select(func.count(), func.coalesce(func.max(AlertSubscription.id), 0))
+    ).one()
+    key = (str(session.connection().engine.url), int(count), int(top))
+    index = _INDEXES.get(key)
+    if index is None:
+        index = SubscriptionIndex(
+            (
+                row.id,
+                AlertFilter.parse(row.teams, row.players, row.categories, row.least_status),
+            )
+            for row in session.execute(
+                select(
+                    AlertSubscription.id,
+                    AlertSubscription.teams,
+                    AlertSubscription.players,
+                    AlertSubscription.categories,
+                    AlertSubscription.least_status,
+                )
+            )
+        )
+        # One database's current index is all that is worth keeping.
+        for stale in [k for k in _INDEXES if k[0] == key[0]]:
+            del _INDEXES[stale]
+        _INDEXES[key] = index
+    return index
+
+
 def _insert_outbox(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
     """PostgreSQL takes the rows as arrays in one statement (a collection owing a few
     thousand alerts pays one round trip); SQLite one cached statement executed many times."""
@@ -252,15 +277,22 @@ def _insert_outbox(session: Session, rows: list[dict[str, Any]], now: datetime) 
     # A story's payload is the same for every subscription it reaches: each distinct one
     # is sent once and rows point at it by position.
     texts: dict[str, int] = {}
-    positions = [
-        texts.setdefault(json.dumps(r["payload"], sort_keys=True), len(texts) + 1) for r in rows
-    ]
+    by_object: dict[int, int] = {}
+    positions = []
+    for r in rows:
+        # Rows of one story and step share one payload object: serialised once.
+        position = by_object.get(id(r["payload"]))
+        if position is None:
+            text = json.dumps(r["payload"], sort_keys=True)
+            position = by_object[id(r["payload"])] = texts.setdefault(text, len(texts) + 1)
+        positions.append(position)
     connection.exec_driver_sql(
         "INSERT INTO alert_outbox (subscription_id, story_id, status, previous_status, payload, "
         "state, attempts, next_attempt_at, created_at) "
-        "SELECT s, t, st, p, (%(payloads)s::text[])[i]::json, %(state)s, 0, %(now)s, %(now)s "
+        "SELECT s, t, st, p, pl.body::json, %(state)s, 0, %(now)s, %(now)s "
         "FROM unnest(%(s)s::bigint[], %(t)s::bigint[], %(st)s::text[], %(p)s::text[], "
         "%(i)s::int[]) AS r(s, t, st, p, i) "
+        "JOIN unnest(%(payloads)s::text[]) WITH ORDINALITY AS pl(body, n) ON pl.n = r.i "
         "ORDER BY t, s ON CONFLICT DO NOTHING",
         {
             "s": [r["subscription_id"] for r in rows],
