@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.deploy.harness import summarize_errors
+
+# Run last in this directory, these carry the deployment's teardown (a destroy after a
+# failed run), which takes minutes.
+pytestmark = pytest.mark.timeout(1800)
 
 # What terraform -no-color prints when two resources fail (shortened from a real apply).
 APPLY_OUTPUT = """module.network.aws_vpc.this: Creation complete after 1s [id=vpc-e431cfdd73f9f2a01]
