@@ -14,13 +14,17 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from nba_tracker.domain.analysis import analyze
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.ingest.parse import ParsedFeed, ParsedItem, parse_feed
+from nba_tracker.observability import get_logger
 
 __all__ = ["POOL_THRESHOLD", "Understanding", "analyze_items", "parse_body"]
+
+log = get_logger(__name__)
 
 # Below this many items in a run, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 300
@@ -62,16 +66,34 @@ class Understanding:
         return self._pool is not None
 
     def parse(self, body: bytes, fetched_at: datetime, max_items: int) -> ParsedFeed:
-        if self._pool is None:
-            with self._inline:
-                return parse_body(body, fetched_at, max_items)
-        return self._pool.submit(parse_body, body, fetched_at, max_items).result()
+        pool = self._pool
+        if pool is not None:
+            try:
+                return pool.submit(parse_body, body, fetched_at, max_items).result()
+            except BrokenProcessPool:
+                self._lost(pool)
+        with self._inline:
+            return parse_body(body, fetched_at, max_items)
 
     def analyze(self, items: Sequence[ParsedItem]) -> list[AnalyzedItem]:
-        if self._pool is None or not items:
-            with self._inline:
-                return analyze_items(items)
-        return self._pool.submit(analyze_items, list(items)).result()
+        pool = self._pool
+        if pool is not None and items:
+            try:
+                return pool.submit(analyze_items, list(items)).result()
+            except BrokenProcessPool:
+                self._lost(pool)
+        with self._inline:
+            return analyze_items(items)
+
+    def _lost(self, pool: ProcessPoolExecutor) -> None:
+        """A worker died (killed, out of memory, or a host program that cannot be
+        re-imported by the forkserver): the run goes on in this process."""
+        log.warning("Understanding pool lost; continuing in the collector", exc_info=True)
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+                self.workers = 1  # no new pool for this run
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         with self._lock:

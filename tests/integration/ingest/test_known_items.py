@@ -112,3 +112,22 @@ def test_a_large_run_is_understood_in_worker_processes_with_the_same_result(
     with collector.factory() as session:
         stored = {a.uid: (str(a.category), str(a.status)) for a in session.scalars(select(Article))}
     assert stored == expected
+
+
+def test_a_killed_worker_does_not_sink_the_run() -> None:
+    import os
+    import signal
+
+    understanding = understand.Understanding(workers=2, threshold=0)
+    understanding.note_items(1)
+    body = rss(realistic_items(5, "k"))
+    now = datetime.now(UTC)
+    assert len(understanding.parse(body, now, 100).items) == 5  # the pool answers
+    pool = understanding._pool
+    assert pool is not None
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    items = understanding.analyze(parse_feed(body, now).items)
+    assert [a.item.title for a in items] == [i.title for i in parse_feed(body, now).items]
+    assert not understanding.pooled
+    understanding.close()
