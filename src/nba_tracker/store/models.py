@@ -218,8 +218,6 @@ class RunStatus(StrEnum):
     FAILED = "failed"  # every feed failed
     # Its collector died or stopped beating; the next collector to take the lock says so.
     ABANDONED = "abandoned"
-    # Its collector died or stopped beating; the next collector to take the lock says so.
-    ABANDONED = "abandoned"
 
 
 class ScrapeRun(Base):
