@@ -170,7 +170,7 @@ def cross_validation(
     dev = [r for r in rows if not r.frozen_test]
     shipped = settings if settings is not None else load_model()
     meta = shipped.meta if shipped else {}
-    threshold = shipped.official_threshold if shipped else 0.5
+    thresholds = shipped.official_thresholds if shipped else None
     extra = handwritten_rows()
     feats = featurize(dev)
     extra_feats = featurize(extra)
@@ -183,7 +183,7 @@ def cross_validation(
             [feats[i] for i in train] + extra_feats,
             meta.get("c_category", 1.0),
             meta.get("c_status", 1.0),
-            threshold,
+            thresholds,
         )
     model_of = {r.guid: models[fold_of[i]] for i, r in enumerate(dev)}
     return score(dev, lambda r: analyze_with(model_of[r.guid], r.title, r.summary))

@@ -26,6 +26,8 @@ MIN_COUNT = 2
 # 85.3 % at 0.05 with 10k, 83.2 % at 0.15).
 PRUNE = 0.03
 SEED = 20261201
+# The rules' status reasons that can earn an "official" badge.
+OFFICIAL_REASONS = ("announced", "stated_act", "unsourced_act")
 
 
 def featurize(rows: Sequence[Row]) -> list[tuple[set[str], str]]:
@@ -79,7 +81,7 @@ def fit(
     feats: Sequence[tuple[set[str], str]] | None = None,
     c_category: float = 1.0,
     c_status: float = 1.0,
-    official_threshold: float = 0.5,
+    official_thresholds: dict[str, float] | None = None,
 ) -> Model:
     feats = feats if feats is not None else featurize(rows)
     category = _fit_linear(
@@ -91,7 +93,7 @@ def fit(
     return Model(
         category=category,
         status=status,
-        official_threshold=official_threshold,
+        official_thresholds=dict(official_thresholds or dict.fromkeys(OFFICIAL_REASONS, 0.5)),
         meta={
             "rows": len(rows),
             "rows_digest": digest,

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from training import corpus  # noqa: E402
-from training.learn import featurize, fit, folds  # noqa: E402
+from training.learn import OFFICIAL_REASONS, featurize, fit, folds  # noqa: E402
 
 OUT = ROOT / "src" / "nba_tracker" / "domain" / "data" / "model.json"
 K = 5
@@ -64,19 +64,28 @@ def choose(rows, feats):
             if best is None or score > best[0]:
                 best = (score, c_cat, c_status, oof)
     _, c_cat, c_status, oof = best
-    threshold = THRESHOLDS[-1]
-    for t in THRESHOLDS:
-        chosen = [
-            r
-            for o, r in zip(oof, rows, strict=True)
-            if o[0] != "Other" and o[1]["official"] >= t and o[2] in ("announced", "unsourced_act")
-        ]
-        precision = sum(r.status == "official" for r in chosen) / len(chosen) if chosen else 1.0
-        print(f"official threshold {t}: {len(chosen)} badges, precision {precision:.4f}")
-        if precision >= OFFICIAL_PRECISION:
-            threshold = t
-            break
-    return c_cat, c_status, threshold
+    thresholds = {}
+    for reason in OFFICIAL_REASONS:
+        # The least threshold that reaches the precision goal; where none does, the one
+        # with the best precision (ties to the lower threshold).
+        best = (-1.0, THRESHOLDS[-1])
+        for t in THRESHOLDS:
+            chosen = [
+                r
+                for o, r in zip(oof, rows, strict=True)
+                if o[0] != "Other" and o[1]["official"] >= t and o[2] == reason
+            ]
+            precision = sum(r.status == "official" for r in chosen) / len(chosen) if chosen else 1.0
+            print(
+                f"official ({reason}) threshold {t}: {len(chosen)} badges, precision {precision:.4f}"
+            )
+            if precision > best[0]:
+                best = (precision, t)
+            if precision >= OFFICIAL_PRECISION:
+                best = (precision, t)
+                break
+        thresholds[reason] = best[1]
+    return c_cat, c_status, thresholds
 
 
 def main() -> int:
@@ -90,13 +99,13 @@ def main() -> int:
     print(f"{len(rows)} development rows (frozen test rows excluded)")
     rows += corpus.handwritten_rows()
     feats = featurize(rows)
-    c_cat, c_status, threshold = choose(rows, feats)
-    model = fit(rows, feats, c_cat, c_status, threshold)
+    c_cat, c_status, thresholds = choose(rows, feats)
+    model = fit(rows, feats, c_cat, c_status, thresholds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")) + "\n")
     print(
         f"wrote {args.out.relative_to(ROOT)}: {len(model.category.weights)} category and "
-        f"{len(model.status.weights)} status features, official threshold {threshold}, "
+        f"{len(model.status.weights)} status features, official thresholds {thresholds}, "
         f"{args.out.stat().st_size // 1024} KB"
     )
     return 0

@@ -278,6 +278,7 @@ _OFFICIAL = [
     ),
     _rx(r"\bcomplet(?:e|es|ed)\b"),
 ]
+_EXPLICIT_ANNOUNCEMENT = re.compile(r"offici|announc|confirm|transaction", re.IGNORECASE)
 _NOT_YET_OFFICIAL = _rx(
     r"\b(?:once|until|when|before) (?:it|the (?:deal|trade|signing)|he|they) (?:is|are|becomes?|can be|clears?)\b|\bcan(?:not|'t) (?:become|be made) official\b|\bbecome official\b|\bwill announce\b|\bnot (?:yet )?official\b"
 )
@@ -455,7 +456,10 @@ def _status_with_reason(
         )
     announced = bool(official_hit) and not not_yet
     if announced and not headline_agreed_phrase and not headline_rumor_phrase:
-        return Status.OFFICIAL, "announced", flags, evidence
+        # "officially", "announced", "confirmed": the words of an announcement. "Has
+        # signed", "completed", "via Twitter" state a done move, which outlets also do.
+        explicit = _EXPLICIT_ANNOUNCEMENT.search(official_hit) is not None
+        return Status.OFFICIAL, "announced" if explicit else "stated_act", flags, evidence
     if headline_rumor_phrase and not headline_agreed_phrase:
         return Status.RUMOR, "headline_rumor", flags, evidence
     if headline_agreed_phrase or summary_agreed_phrase:

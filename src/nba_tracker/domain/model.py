@@ -80,9 +80,12 @@ class LinearModel:
 class Model:
     category: LinearModel
     status: LinearModel
-    # The least probability of "official" that earns the badge; below it the item is
-    # "reported" or "rumor". Chosen in training for precision, the costliest error.
-    official_threshold: float
+    # The least probability of "official" that earns the badge, per kind of
+    # announcement the rules found (``RuleSignals.status_reason``: "announced" for
+    # explicit words, "stated_act" for "has signed", "completed", "unsourced_act" for a
+    # move stated with no source at all); with no announcement, no badge. Chosen in
+    # training for precision, the costliest error.
+    official_thresholds: dict[str, float]
     meta: dict[str, Any]
 
     @classmethod
@@ -90,14 +93,14 @@ class Model:
         return cls(
             category=LinearModel.from_json(data["category"]),
             status=LinearModel.from_json(data["status"]),
-            official_threshold=float(data["official_threshold"]),
+            official_thresholds={k: float(v) for k, v in data["official_thresholds"].items()},
             meta=dict(data.get("meta", {})),
         )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "meta": self.meta,
-            "official_threshold": round(self.official_threshold, 4),
+            "official_thresholds": {k: round(v, 4) for k, v in self.official_thresholds.items()},
             "category": self.category.to_json(),
             "status": self.status.to_json(),
         }
