@@ -70,7 +70,7 @@ def build_feeds(corpus: Path) -> list[bytes]:
     return feeds[:FEEDS]
 
 
-def _serve(feeds: list[bytes], ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _serve(feeds: list[bytes], ready: multiprocessing.Queue) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.support.feed_server import FeedServer, Route
 
@@ -202,7 +202,7 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env={}
     )
-    ready: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    ready: multiprocessing.Queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=_serve, args=(feeds, ready), daemon=True)
     server.start()
     try:
