@@ -35,8 +35,7 @@ def _report(message: str, code: str, json_output: bool) -> None:
     if json_output:
         # With --json the caller parses stdout: the error is one JSON object there too.
         sys.stdout.write(json.dumps({"error": {"code": code, "message": message}}) + "\n")
-    else:
-        print_error(message)
+    print_error(message)
 
 
 @contextmanager

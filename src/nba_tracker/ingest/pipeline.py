@@ -279,7 +279,10 @@ class Collector:
             outcome.fetched = 0
             # The source's error is public: its class only; the detail is in the log above.
             faults.note(fault)
-            return self._fail(state, outcome, f"database write failed: {fault.reason}")
+            error = "database write failed"
+            return self._fail(
+                state, outcome, f"{error}: {fault.reason}" if fault.reason != error else error
+            )
         faults.note(None)
         outcome.new = written.new
         outcome.duplicate = written.duplicate + len(feed.items) - len(fresh)

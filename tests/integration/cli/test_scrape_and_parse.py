@@ -92,7 +92,8 @@ def test_parse_unreadable_feed_is_one_clear_line(tmp_path: Path) -> None:
     bad.write_text("<html><body>nope</body></html>")
     out = run_cli("parse", str(bad), "--json")
     assert out.returncode != 0
-    assert out.stdout == ""
+    # With --json the error is also one JSON object on stdout, for the caller parsing it.
+    assert json.loads(out.stdout)["error"]["message"].startswith("cannot read ")
     assert "error:" in out.stderr and "Traceback" not in out.stderr
     missing = run_cli("parse", str(tmp_path / "missing.xml"))
     assert missing.returncode != 0 and "cannot read" in missing.stderr
