@@ -90,6 +90,13 @@ _STRONG_HEADLINE = 6.0
 _RULE_OVERRIDE_FLOOR = 0.2
 
 
+_NO_PHRASE = {
+    Status.OFFICIAL: "a completed move stated without a source",
+    Status.REPORTED: "stated as done, with no announcement yet",
+    Status.RUMOR: "no agreement or announcement stated",
+}
+
+
 def _judge(
     model: Model | None, signals: RuleSignals, feats: set[str]
 ) -> tuple[Category, Status | None, str, str]:
@@ -140,8 +147,9 @@ def _judge(
         status_evidence = signals.status_evidence.get(str(status), "")
         if not status_evidence and model is not None:
             status_evidence = _readable(model.status.strongest(feats, str(status)))
-        if not status_evidence and status is Status.OFFICIAL:
-            status_evidence = "a completed move stated without a source"
+        if not status_evidence:
+            # No phrase to quote: say what the decision rested on instead.
+            status_evidence = _NO_PHRASE[status]
     return category, status, cat_evidence, status_evidence
 
 
