@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,28 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from nba_tracker.domain._fold import fold_key  # noqa: E402
 from nba_tracker.domain.analysis import analyze  # noqa: E402
+from training.evaluate import PRF  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "understanding_eval.jsonl"
 CATEGORIES = ["Trade", "Signing", "Extension", "Waiver", "Draft", "Other"]
 STATUSES = ["rumor", "reported", "official", "-"]
-
-
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, gold: set[str], got: set[str]) -> None:
-        self.tp += len(gold & got)
-        self.fp += len(got - gold)
-        self.fn += len(gold - got)
-
-    def figures(self) -> dict[str, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
