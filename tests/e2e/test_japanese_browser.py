@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 # Names that are written in Latin letters in Japanese too.
-LATIN_NAMES = ["NBA", "GraphQL", "API", "Atom"]
+LATIN_NAMES = ["NBA", "GraphQL", "API", "Atom", "JSON"]
 
 # Every piece of text a reader can see (and the placeholder, tooltips and the title),
 # except what is marked as another language or as not to be translated.
