@@ -63,7 +63,9 @@ class LinearModel:
         i = self.classes.index(cls)
         best, best_margin = None, 0.0
         for feature in features:
-            if feature.startswith("r:"):
+            # Rule signals and stems ("t:~trad") are not words a reader can find in
+            # the text; only the text's own words are evidence.
+            if feature.startswith("r:") or feature[2:3] == "~":
                 continue
             row = self.weights.get(feature)
             if row is None:
