@@ -323,16 +323,20 @@ def _in_background(text: str, start: int) -> bool:
     return _BACKGROUND.search(text, max(0, start - 45), start) is not None
 
 
-def _foreground(pattern: Phrases, text: str, modal: bool = False) -> bool:
-    """``pattern`` occurs outside a background clause (and, with ``modal``, not right
-    after a modal such as "expected to")."""
+def _first(pattern: Phrases | re.Pattern[str], text: str, modal: bool = False) -> str:
+    """The first match of ``pattern`` outside a background clause (and, with ``modal``,
+    not right after a modal such as "expected to"), or ""."""
     for m in pattern.finditer(text):
         if _in_background(text, m.start()):
             continue
         if modal and _MODAL_BEFORE.search(text, max(0, m.start() - 25), m.start()):
             continue
-        return True
-    return False
+        return m.group(0)
+    return ""
+
+
+def _foreground(pattern: Phrases, text: str, modal: bool = False) -> bool:
+    return bool(_first(pattern, text, modal))
 
 
 _OTHER = "other"
@@ -340,11 +344,6 @@ _TABLE = CueTable(
     [(str(c), p.pattern, w) for c, cues in _CUES.items() for p, w in cues]
     + [(_OTHER, p.pattern, w) for p, w in _OTHER_CUES]
 )
-
-
-def _scores(text: str, weight: float) -> dict[str, float]:
-    """Weighted cue score per category (and "other") of one text."""
-    return _scored(text, weight)[0]
 
 
 def _scored(text: str, weight: float) -> tuple[dict[str, float], dict[str, tuple[float, str]]]:
@@ -365,11 +364,6 @@ def _scored(text: str, weight: float) -> tuple[dict[str, float], dict[str, tuple
         if w > 0 and (key not in strongest or w * weight > strongest[key][0]):
             strongest[key] = (w * weight, m.group(0))
     return scores, strongest
-
-
-def _category(title: str, summary: str) -> Category:
-    headline = _strip_quotes(title)
-    return _decide_category(headline, _scores(headline, _HEADLINE_WEIGHT), _scores(summary, 1.0))
 
 
 def _decide_category(
@@ -404,17 +398,6 @@ class RuleSignals:
     flags: dict[str, bool] = field(default_factory=dict)
     category_evidence: dict[str, str] = field(default_factory=dict)
     status_evidence: dict[str, str] = field(default_factory=dict)
-
-
-def _first(pattern: Phrases | re.Pattern[str], text: str, modal: bool = False) -> str:
-    """The first foreground match of ``pattern`` in ``text``, or ""."""
-    for m in pattern.finditer(text):
-        if _in_background(text, m.start()):
-            continue
-        if modal and _MODAL_BEFORE.search(text, max(0, m.start() - 25), m.start()):
-            continue
-        return m.group(0)
-    return ""
 
 
 def _status_with_reason(
@@ -472,10 +455,6 @@ def _status_with_reason(
     return Status.OFFICIAL, "unsourced_act", flags, evidence
 
 
-def _status(title: str, summary: str) -> Status:
-    return _status_with_reason(title, summary)[0]
-
-
 def rule_signals(title: str, summary: str) -> RuleSignals:
     """Everything the rules conclude about one article, with their evidence."""
     headline = _strip_quotes(title)
@@ -506,8 +485,8 @@ def rule_signals(title: str, summary: str) -> RuleSignals:
 
 
 def classify(title: str, summary: str) -> tuple[Category, Status | None]:
-    """Category and, for transactions, how sure the news is."""
-    category = _category(title, summary)
-    if category is Category.OTHER:
-        return category, None
-    return category, _status(title, summary)
+    """The rules' own category and, for transactions, status (no model)."""
+    signals = rule_signals(title, summary)
+    if signals.category is Category.OTHER:
+        return signals.category, None
+    return signals.category, signals.status
