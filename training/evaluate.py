@@ -22,7 +22,7 @@ from nba_tracker.domain._fold import fold_key
 from nba_tracker.domain.analysis import Analysis, analyze_with
 from nba_tracker.domain.model import Model, load_model
 from training.corpus import CATEGORIES, STATUSES, Row, handwritten_rows
-from training.learn import featurize, fit, folds
+from training.learn import featurize, held_out_models
 
 TARGETS = {
     "category_accuracy": 0.95,
@@ -172,20 +172,17 @@ def cross_validation(
     meta = shipped.meta if shipped else {}
     thresholds = shipped.official_thresholds if shipped else None
     extra = handwritten_rows()
-    feats = featurize(dev)
-    extra_feats = featurize(extra)
-    fold_of = folds(dev, k)
-    models = {}
-    for f in range(k):
-        train = [i for i, n in enumerate(fold_of) if n != f]
-        models[f] = fit(
-            [dev[i] for i in train] + extra,
-            [feats[i] for i in train] + extra_feats,
-            meta.get("c_category", 1.0),
-            meta.get("c_status", 1.0),
-            thresholds,
-        )
-    model_of = {r.guid: models[fold_of[i]] for i, r in enumerate(dev)}
+    models = held_out_models(
+        dev,
+        featurize(dev),
+        k,
+        meta.get("c_category", 1.0),
+        meta.get("c_status", 1.0),
+        thresholds,
+        always=extra,
+        always_feats=featurize(extra),
+    )
+    model_of = {r.guid: m for r, m in zip(dev, models, strict=True)}
     return score(dev, lambda r: analyze_with(model_of[r.guid], r.title, r.summary))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -108,3 +109,27 @@ def fit(
 def folds(rows: Sequence[Row], k: int) -> list[int]:
     """A fold number per row, from its guid: the same split on every machine."""
     return [int(hashlib.sha256(r.guid.encode()).hexdigest()[8:16], 16) % k for r in rows]
+
+
+def held_out_models(
+    rows: Sequence[Row],
+    feats: Sequence[tuple[set[str], str]],
+    k: int,
+    *settings: Any,
+    always: Sequence[Row] = (),
+    always_feats: Sequence[tuple[set[str], str]] = (),
+) -> list[Model]:
+    """For each row, the model fitted on the other k-1 folds (plus ``always``, rows that
+    are in every training set), with ``fit``'s ``settings``: k-fold cross-validation."""
+    fold_of = folds(rows, k)
+    models = []
+    for f in range(k):
+        train = [i for i, n in enumerate(fold_of) if n != f]
+        models.append(
+            fit(
+                [rows[i] for i in train] + list(always),
+                [feats[i] for i in train] + list(always_feats),
+                *settings,
+            )
+        )
+    return [models[n] for n in fold_of]

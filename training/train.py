@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from training import corpus  # noqa: E402
-from training.learn import OFFICIAL_REASONS, featurize, fit, folds  # noqa: E402
+from training.learn import OFFICIAL_REASONS, featurize, fit, held_out_models  # noqa: E402
 
 OUT = ROOT / "src" / "nba_tracker" / "domain" / "data" / "model.json"
 K = 5
@@ -32,16 +32,12 @@ OFFICIAL_PRECISION = 0.98
 
 def cross_validate(rows, feats, c_cat, c_status, k=K):
     """Out-of-fold (category, status probabilities, rules' reason) per row."""
-    fold_of = folds(rows, k)
-    out = [None] * len(rows)
-    for f in range(k):
-        train = [i for i, n in enumerate(fold_of) if n != f]
-        model = fit([rows[i] for i in train], [feats[i] for i in train], c_cat, c_status)
-        for i, n in enumerate(fold_of):
-            if n == f:
-                fs, reason = feats[i]
-                probs = model.category.probabilities(fs)
-                out[i] = (max(probs, key=probs.get), model.status.probabilities(fs), reason)
+    out = []
+    for model, (fs, reason) in zip(
+        held_out_models(rows, feats, k, c_cat, c_status), feats, strict=True
+    ):
+        probs = model.category.probabilities(fs)
+        out.append((max(probs, key=probs.get), model.status.probabilities(fs), reason))
     return out
 
 
