@@ -184,11 +184,15 @@ def _lede(summary: str) -> str:
 def prepare(title: str, summary: str) -> Prepared:
     signals = rule_signals(title, summary)
     text = f"{title}\n{summary}" if summary else title
-    folded = fold(text)
+    lede = f"{title}\n{_lede(summary)}" if summary else title
+    # Folding changes text only within words, and the lede ends before a space: the
+    # folded text is the folded lede followed by the folded rest, each folded once.
+    folded_lede = fold(lede)
+    folded = folded_lede + fold(text[len(lede) :])
+    boundary = len(folded_lede)
     all_found = player_spans(folded)
     # A player's name is not a team mention: "P.J. Washington", "Orlando Robinson".
     all_teams = team_spans(_blank(folded, [(s, e) for s, e, _ in all_found]))
-    boundary = len(fold(f"{title}\n{_lede(summary)}" if summary else title))
     found = [span for span in all_found if span[0] < boundary]
     team_found = [span for span in all_teams if span[0] < boundary]
     masked = mask(
@@ -198,7 +202,7 @@ def prepare(title: str, summary: str) -> Prepared:
     headline, _, body = masked.partition("\n")
     return Prepared(
         text=text,
-        lede=f"{title}\n{_lede(summary)}" if summary else title,
+        lede=lede,
         signals=signals,
         features=features(headline, body, signals),
         players=found,
