@@ -159,7 +159,6 @@ class Prepared:
     mentions the linker found. Training reads articles through this too, so the model is
     fitted on exactly the features it meets in production."""
 
-    text: str
     lede: str
     signals: RuleSignals
     features: set[str]
@@ -201,7 +200,6 @@ def prepare(title: str, summary: str) -> Prepared:
     )
     headline, _, body = masked.partition("\n")
     return Prepared(
-        text=text,
         lede=lede,
         signals=signals,
         features=features(headline, body, signals),
