@@ -135,8 +135,8 @@ def db_reclassify(
     interrupted run where it stopped."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from nba_tracker.ingest.lock import LockMode, collection_lock
     from nba_tracker.store.engine import make_engine, make_sessionmaker
+    from nba_tracker.store.lock import LockMode, collection_lock
     from nba_tracker.store.migrate import prepare_database
     from nba_tracker.store.reclassify import Progress as Done
     from nba_tracker.store.reclassify import reclassify

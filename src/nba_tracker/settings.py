@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # Every feed may be on loopback/private addresses (a tracker whose feeds all live
     # inside a private network). Off: only feeds marked ``private`` may.
     fetch_allow_private: bool = False
-    # A collector whose lock heartbeat is silent this long loses the lock (ingest/lock.py);
+    # A collector whose lock heartbeat is silent this long loses the lock (store/lock.py);
     # a run still "running" after the deadline makes /health degraded.
     collection_lease_seconds: float = Field(45.0, gt=0, le=60)
     collection_deadline_seconds: float = Field(900.0, gt=0)

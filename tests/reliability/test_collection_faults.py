@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler
 
 from sqlalchemy import create_engine, func, select, text
 
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker, normalize_url
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.migrate import prepare_database
 from nba_tracker.store.models import Article, ScrapeRun
 from tests.support.feed_server import FeedServer, Route

@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.api.deps import DB_ERRORS
 from nba_tracker.domain.times import utc_z
 from nba_tracker.store import collection, faults
+from nba_tracker.store.engine import ping as ping_database
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,7 +50,7 @@ async def health(request: Request) -> JSONResponse:
     def ping() -> str | None:
         """None when all is well, else why news is not being stored."""
         with factory() as session:
-            session.execute(text("SELECT 1"))
+            ping_database(session)
             stuck = collection.stuck_runs(session, datetime.now(UTC) - deadline)
             engine = session.get_bind()
         problem = faults.current() or faults.disk_problem(engine)  # type: ignore[arg-type]

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from nba_tracker.api import metrics
 from nba_tracker.api.cache import ResponseCache
 from nba_tracker.api.graphql.types import ScrapeResult, TranslationResult
-from nba_tracker.errors import FeedError
+from nba_tracker.errors import CollectionInProgress, FeedError
 from nba_tracker.ingest.league_log import LeagueLogReader, LogReport
-from nba_tracker.ingest.lock import CollectionInProgress, LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
 from nba_tracker.store import queries
+from nba_tracker.store.lock import LockMode
 from nba_tracker.translate import service as translation
 from nba_tracker.translate.backends import Translator, make_translator
 

@@ -17,13 +17,14 @@ from nba_tracker.domain.league_log import ParsedLog, parse_log
 from nba_tracker.domain.league_match import Window, match_transactions
 from nba_tracker.errors import FeedError
 from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_all, fetch_options
-from nba_tracker.ingest.lock import LockMode, collection_lock
+from nba_tracker.ingest.lock import held_collection_lock
 from nba_tracker.ingest.registry import FeedSpec, SourceKind, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
 from nba_tracker.store import collection as sources
 from nba_tracker.store import league_log as store
-from nba_tracker.store.engine import SessionFactory, engine_of, transaction
+from nba_tracker.store.engine import SessionFactory, transaction
+from nba_tracker.store.lock import LockMode
 
 log = get_logger(__name__)
 
@@ -100,18 +101,12 @@ class LeagueLogReader:
         results = await fetch_all(pairs, options)
         report = LogReport()
         # Stories are written too: one writer at a time with the RSS collection.
-        lock_cm = collection_lock(
-            engine_of(self.factory), lock, lease_seconds=self.settings.collection_lease_seconds
-        )
-        await asyncio.to_thread(lock_cm.__enter__)
-        try:
+        async with held_collection_lock(self.factory, lock, self.settings):
             for result in results:
                 source_id = known[result.spec.name].id
                 outcome = await asyncio.to_thread(self._process, source_id, result, moment)
                 report.logs.append(outcome)
             report.agreement = await asyncio.to_thread(self._agreement, moment)
-        finally:
-            await asyncio.to_thread(lock_cm.__exit__, None, None, None)
         self._emit(report, time.monotonic() - started)
         return report
 

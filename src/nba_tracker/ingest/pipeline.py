@@ -22,7 +22,7 @@ from nba_tracker.errors import (
     TrackerError,
 )
 from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_each, fetch_options
-from nba_tracker.ingest.lock import LockHandle, LockMode, collection_lock
+from nba_tracker.ingest.lock import held_collection_lock
 from nba_tracker.ingest.parse import check_safe_xml
 from nba_tracker.ingest.prescan import count_items, item_uids
 from nba_tracker.ingest.registry import FeedSpec, load_feeds
@@ -32,7 +32,8 @@ from nba_tracker.settings import Settings
 from nba_tracker.store import collection as store
 from nba_tracker.store import faults
 from nba_tracker.store.collection import KnownSource, RunStatus
-from nba_tracker.store.engine import SessionFactory, engine_of, transaction
+from nba_tracker.store.engine import SessionFactory, transaction
+from nba_tracker.store.lock import LockHandle, LockMode
 from nba_tracker.store.writer import store_items, stored_among
 
 log = get_logger(__name__)
@@ -148,14 +149,8 @@ class Collector:
             raise converted from exc
 
     async def _run(self, specs: list[FeedSpec], trigger: str, lock: LockMode) -> CollectionReport:
-        lock_cm = collection_lock(
-            engine_of(self.factory), lock, lease_seconds=self.settings.collection_lease_seconds
-        )
-        handle = await asyncio.to_thread(lock_cm.__enter__)
-        try:
+        async with held_collection_lock(self.factory, lock, self.settings) as handle:
             return await self._run_locked(specs, trigger, handle)
-        finally:
-            await asyncio.to_thread(lock_cm.__exit__, None, None, None)
 
     async def _run_locked(
         self, specs: list[FeedSpec], trigger: str, handle: LockHandle

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,3 +85,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Commit on success, roll back on any exception."""
     with factory() as session, session.begin():
         yield session
+
+
+def ping(session: Session) -> None:
+    """A round trip to the database; raises when it does not answer."""
+    session.execute(text("SELECT 1"))

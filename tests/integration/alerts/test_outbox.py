@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 
 from nba_tracker.alerts.dispatcher import Dispatcher
 from nba_tracker.domain.alerts import AlertFilter, Channel
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store import alerts as store
 from nba_tracker.store.engine import SessionFactory, make_engine, make_sessionmaker, transaction
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.models import AlertOutbox
 from tests.support.feeds import Item, rss
 from tests.support.receivers import Receiver

@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nba_tracker.api.app import create_app
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from tests.support.feeds import Item, rss
 
 TOKEN = "secret-token-for-tests"

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from nba_tracker.api.app import create_app
 from nba_tracker.errors import TranslationError
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from tests.support.feeds import Item, rss
 
 TOKEN = "token-of-the-original-client"

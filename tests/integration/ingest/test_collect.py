@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.models import Article, DataVersion, ScrapeRun, Source
 from tests.support.feed_server import FeedServer, Route
 from tests.support.feeds import Item, realistic_items, rss

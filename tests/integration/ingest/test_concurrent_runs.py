@@ -7,11 +7,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.models import Article, ArticleTeam, Story
 from tests.support.feed_server import FeedServer, Route
 from tests.support.feeds import realistic_items, rss
@@ -87,7 +87,7 @@ def test_locked_runs_take_turns(database_url: str, feed_server: FeedServer) -> N
         first, second = asyncio.run(both())
     finally:
         engine.dispose()
-    from nba_tracker.ingest.lock import CollectionInProgress
+    from nba_tracker.errors import CollectionInProgress
 
     assert isinstance(first, CollectionReport) and first.totals["new"] == 10
     assert isinstance(second, CollectionInProgress)

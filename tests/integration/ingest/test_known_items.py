@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 import nba_tracker.ingest.understand as understand
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.parse import parse_feed
 from nba_tracker.ingest.pipeline import CollectionReport, Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.models import Article, Source
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import Item, realistic_items, rss

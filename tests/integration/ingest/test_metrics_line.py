@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from nba_tracker import observability
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 from tests.support.feeds import realistic_items, rss
 
 

@@ -16,12 +16,12 @@ import nba_tracker.store.reclassify as reclassify_module
 from nba_tracker.domain.analysis import Analysis, analyze
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.domain.players import PlayerMention
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store import queries
 from nba_tracker.store.engine import SessionFactory, transaction
+from nba_tracker.store.lock import LockMode
 from nba_tracker.store.models import Article, ArticleTeam, ReclassifyProgress, Story, Team
 from nba_tracker.store.reclassify import progress, reclassify
 from tests.support.feeds import Item, realistic_items, rss

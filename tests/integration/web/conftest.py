@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nba_tracker.api.app import create_app
-from nba_tracker.ingest.lock import LockMode
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.settings import Settings
 from nba_tracker.store.engine import make_engine, make_sessionmaker
+from nba_tracker.store.lock import LockMode
 
 # A title that is markup as far as a careless page is concerned (double-escaped, so the
 # parser hands over the literal text ``<script>…``).
