@@ -13,6 +13,13 @@ minutes and then fails the apply. Tags are kept per ARN, as AWS does, and those 
 4. Emptying a versioned bucket that holds delete markers (``force_destroy`` on destroy):
    moto tries to free a marker's data, which it has none of, and answers 500 — retried
    by the provider for minutes.
+5. Settings moto accepts and then forgets, so that a second ``terraform plan`` would
+   change them again although nothing changed: Performance Insights on a cluster
+   instance, the description of a security-group rule that references a group, three
+   ECS service settings (health-check grace period, managed tags, AZ rebalancing) and a
+   Lambda function's dead-letter queue. moto also describes every Aurora cluster with
+   an empty Serverless v1 scaling block, which AWS shows only for v1 clusters. Each is
+   now kept and described as AWS describes it.
 
 Nothing else of moto is changed.
 
@@ -25,7 +32,10 @@ import json
 from typing import Any
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.rds.models import DBCluster, MasterUserSecret
+from moto.awslambda.models import LambdaFunction
+from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.rds.models import DBCluster, DBInstance, MasterUserSecret
 from moto.s3.models import FakeDeleteMarker
 from moto.server import main
 
@@ -98,6 +108,104 @@ def _nothing_to_free(self: Any) -> None:
 
 
 FakeDeleteMarker.dispose = _nothing_to_free  # type: ignore[attr-defined]
+
+
+# --- 5. Settings kept as AWS keeps them ------------------------------------------------
+
+_db_instance_init = DBInstance.__init__
+
+
+def _db_instance_keeping_insights(self: Any, *args: Any, **kwargs: Any) -> None:
+    _db_instance_init(self, *args, **kwargs)
+    enabled = bool(kwargs.get("enable_performance_insights"))
+    self.performance_insights_enabled = enabled
+    self.performance_insights_kms_key_id = (
+        kwargs.get("performance_insights_kms_key_id") if enabled else None
+    )
+    # AWS keeps 7 days (the free tier) unless told otherwise.
+    self.performance_insights_retention_period = (
+        kwargs.get("performance_insights_retention_period") or 7 if enabled else None
+    )
+
+
+DBInstance.__init__ = _db_instance_keeping_insights  # type: ignore[method-assign]
+
+
+def _v1_scaling_only(self: Any) -> dict[str, Any] | None:
+    # AWS describes ScalingConfigurationInfo only for Serverless v1 clusters.
+    if self.engine_mode != "serverless" or not self.scaling_configuration:
+        return None
+    configuration = self.scaling_configuration
+    return {
+        "MinCapacity": configuration.get("min_capacity"),
+        "MaxCapacity": configuration.get("max_capacity"),
+        "AutoPause": configuration.get("auto_pause"),
+        "SecondsUntilAutoPause": configuration.get("seconds_until_auto_pause"),
+        "TimeoutAction": configuration.get("timeout_action"),
+        "SecondsBeforeTimeout": configuration.get("seconds_before_timeout"),
+    }
+
+
+DBCluster.scaling_configuration_info = property(_v1_scaling_only)  # type: ignore[assignment,method-assign]
+
+
+def _rule_description(self: Any) -> str | None:
+    # A rule that references a group carries its description beside the group.
+    return self.ip_range.get("Description") or self.source_group.get("Description")
+
+
+SecurityGroupRule.description = property(_rule_description)  # type: ignore[assignment,method-assign]
+
+_create_service = EC2ContainerServiceResponse.create_service
+_SERVICE_SETTINGS = {
+    "healthCheckGracePeriodSeconds": ("health_check_grace_period_seconds", None),
+    "enableECSManagedTags": ("enable_ecs_managed_tags", False),
+    "availabilityZoneRebalancing": ("availability_zone_rebalancing", "DISABLED"),
+}
+
+
+def _create_service_keeping_settings(self: Any) -> Any:
+    result = _create_service(self)
+    service = self.ecs_backend._get_service(
+        self._get_param("cluster", "default"), self._get_param("serviceName")
+    )
+    for param, (attribute, default) in _SERVICE_SETTINGS.items():
+        value = self._get_param(param)
+        setattr(service, attribute, default if value is None else value)
+    return result
+
+
+EC2ContainerServiceResponse.create_service = _create_service_keeping_settings  # type: ignore[method-assign]
+
+_function_init = LambdaFunction.__init__
+_function_configuration = LambdaFunction.get_configuration
+_function_update = LambdaFunction.update_configuration
+
+
+def _function_keeping_dead_letters(
+    self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any
+) -> None:
+    _function_init(self, account_id, spec, *args, **kwargs)
+    self.dead_letter_config = spec.get("DeadLetterConfig")
+
+
+def _configuration_with_dead_letters(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    config = _function_configuration(self, *args, **kwargs)
+    target = (getattr(self, "dead_letter_config", None) or {}).get("TargetArn")
+    if target:
+        config["DeadLetterConfig"] = {"TargetArn": target}
+    return config
+
+
+def _update_keeping_dead_letters(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+    if "DeadLetterConfig" in config_updates:
+        self.dead_letter_config = config_updates["DeadLetterConfig"]
+    return _function_update(self, config_updates)
+
+
+LambdaFunction.__init__ = _function_keeping_dead_letters  # type: ignore[method-assign]
+LambdaFunction.get_configuration = _configuration_with_dead_letters  # type: ignore[method-assign]
+LambdaFunction.update_configuration = _update_keeping_dead_letters  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     main()
