@@ -135,16 +135,14 @@ def db_reclassify(
     interrupted run where it stopped."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from nba_tracker.store.engine import make_engine, make_sessionmaker
+    from nba_tracker.store.engine import make_sessionmaker
     from nba_tracker.store.lock import LockMode, collection_lock
-    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.migrate import prepared_engine
     from nba_tracker.store.reclassify import Progress as Done
     from nba_tracker.store.reclassify import reclassify
 
     settings = _settings()
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
+    with prepared_engine(settings) as engine:
         bar = Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -167,8 +165,6 @@ def db_reclassify(
                 on_batch=advance,
                 batch_guard=lambda: collection_lock(engine, LockMode.WAIT),
             )
-    finally:
-        engine.dispose()
     if json_output:
         sys.stdout.write(json.dumps(result.to_json_dict()) + "\n")
         return
@@ -183,17 +179,12 @@ def feedback_list(
 ) -> None:
     """Flags readers raised on badges, newest first."""
     from nba_tracker.store import feedback
-    from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
-    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.engine import make_sessionmaker, transaction
+    from nba_tracker.store.migrate import prepared_engine
 
     settings = _settings()
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
-        with transaction(make_sessionmaker(engine)) as session:
-            flags = feedback.list_flags(session, limit)
-    finally:
-        engine.dispose()
+    with prepared_engine(settings) as engine, transaction(make_sessionmaker(engine)) as session:
+        flags = feedback.list_flags(session, limit)
     if json_output:
         for f in flags:
             sys.stdout.write(json.dumps(f.to_json_dict(), ensure_ascii=False) + "\n")
@@ -225,19 +216,12 @@ def feedback_export(
     per article: suggestions applied; a badge flagged without one stays as it is, named
     in "disputed", with confidence "low"."""
     from nba_tracker.store import feedback
-    from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
-    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.engine import make_sessionmaker, transaction
+    from nba_tracker.store.migrate import prepared_engine
 
     settings = _settings()
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
-        with transaction(make_sessionmaker(engine)) as session:
-            lines = [
-                json.dumps(r, ensure_ascii=False) + "\n" for r in feedback.export_rows(session)
-            ]
-    finally:
-        engine.dispose()
+    with prepared_engine(settings) as engine, transaction(make_sessionmaker(engine)) as session:
+        lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in feedback.export_rows(session)]
     if out is None:
         sys.stdout.writelines(lines)
         return
@@ -261,19 +245,15 @@ def scrape(
     from nba_tracker.ingest.pipeline import Collector
     from nba_tracker.ingest.registry import spec_for_location
     from nba_tracker.observability import configure_logging
-    from nba_tracker.store.engine import make_engine, make_sessionmaker
-    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.engine import make_sessionmaker
+    from nba_tracker.store.migrate import prepared_engine
 
     settings = _settings()
     configure_logging(settings.log_level if not json_output else "ERROR", json_output=False)
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
+    with prepared_engine(settings) as engine:
         specs = [spec_for_location(s) for s in source] if source else None
         collector = Collector(settings, make_sessionmaker(engine))
         report = asyncio.run(collector.run(specs, trigger="cli"))
-    finally:
-        engine.dispose()
     if json_output:
         sys.stdout.write(json.dumps(report.to_dict(), default=str) + "\n")
     else:
@@ -455,8 +435,8 @@ def translate(
     ] = False,
 ) -> None:
     """Translate pending articles into Japanese (NBA_TRACKER_TRANSLATOR=amazon)."""
-    from nba_tracker.store.engine import make_engine, make_sessionmaker
-    from nba_tracker.store.migrate import prepare_database
+    from nba_tracker.store.engine import make_sessionmaker
+    from nba_tracker.store.migrate import prepared_engine
     from nba_tracker.translate import service
     from nba_tracker.translate.backends import make_translator
 
@@ -465,15 +445,11 @@ def translate(
         translator = make_translator(settings.translator, settings.translate_terminology)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from None
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
+    with prepared_engine(settings) as engine:
         factory = make_sessionmaker(engine)
         if retry_failed:
             console.print(f"{service.retry_failed(factory)} failed translations queued again")
         report = service.translate_pending(factory, translator, limit=limit)
-    finally:
-        engine.dispose()
     if report.skipped:
         raise ConfigurationError("no translator configured: set NBA_TRACKER_TRANSLATOR=amazon")
     console.print(f"translated {report.translated}, failed {report.failed}")

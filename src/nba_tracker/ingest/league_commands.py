@@ -14,12 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nba_tracker.ingest.league_log import AGREEMENT_DAYS, LeagueLogReader, LogReport
+from nba_tracker.ingest.league_log import AGREEMENT_DAYS, LeagueLogReader, LogReport, LogStatus
 from nba_tracker.ingest.registry import FeedSpec, SourceKind, is_local_location
 from nba_tracker.settings import get_settings
 from nba_tracker.store import league_log as store
-from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
-from nba_tracker.store.migrate import prepare_database
+from nba_tracker.store.engine import make_sessionmaker, transaction
+from nba_tracker.store.migrate import prepared_engine
 from nba_tracker.terminal import guarded
 
 console = Console()
@@ -35,16 +35,12 @@ def read_log(
 ) -> None:
     """Read the league's transaction log once: store its rows, match them to stories."""
     settings = get_settings()
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
+    with prepared_engine(settings) as engine:
         logs = None
         if source:
             name = "league log file" if is_local_location(source) else "league log URL"
             logs = [FeedSpec(name, source, kind=SourceKind.LEAGUE_LOG)]
         report = asyncio.run(LeagueLogReader(settings, make_sessionmaker(engine)).run(logs))
-    finally:
-        engine.dispose()
     if json_output:
         sys.stdout.write(json.dumps(report.to_dict(), default=str) + "\n")
     else:
@@ -58,7 +54,9 @@ def _print(report: LogReport) -> None:
     for col in ("log", "rows", "new", "revised", "confirmed", "flagged", "log only", "status"):
         table.add_column(col)
     for o in report.logs:
-        status = o.status if o.status != "failed" else f"[red]failed[/]: {o.error}"
+        status = (
+            o.status.value if o.status is not LogStatus.FAILED else f"[red]failed[/]: {o.error}"
+        )
         if o.warning:
             status += f" [yellow]({o.warning})[/]"
         table.add_row(
@@ -92,13 +90,8 @@ def stats(
 ) -> None:
     """Agreement of the text's labels with the league log over the last DAYS days."""
     settings = get_settings()
-    engine = make_engine(settings)
-    try:
-        prepare_database(engine)
-        with transaction(make_sessionmaker(engine)) as session:
-            figure = store.agreement(session, datetime.now(UTC), days)
-    finally:
-        engine.dispose()
+    with prepared_engine(settings) as engine, transaction(make_sessionmaker(engine)) as session:
+        figure = store.agreement(session, datetime.now(UTC), days)
     if json_output:
         sys.stdout.write(json.dumps(asdict(figure) | {"rate": figure.rate}) + "\n")
     else:

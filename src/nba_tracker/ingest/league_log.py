@@ -11,6 +11,7 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from nba_tracker.domain.league_log import ParsedLog, parse_log
@@ -37,11 +38,17 @@ RECENT_DAYS = 14
 AGREEMENT_DAYS = 7
 
 
+class LogStatus(StrEnum):
+    OK = "ok"  # answered with the log (its rows may all be known already)
+    NOT_MODIFIED = "not_modified"  # answered 304 to the conditional GET
+    FAILED = "failed"  # unreachable, refused, unreadable, or its write failed
+
+
 @dataclass
 class LogOutcome:
     name: str
     url: str
-    status: str  # ok / not_modified / failed
+    status: LogStatus
     rows: int = 0
     new: int = 0
     revised: int = 0
@@ -62,7 +69,7 @@ class LogReport:
 
     @property
     def failed(self) -> int:
-        return sum(1 for o in self.logs if o.status == "failed")
+        return sum(1 for o in self.logs if o.status is LogStatus.FAILED)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,11 +119,11 @@ class LeagueLogReader:
 
     def _process(self, source_id: int, result: FetchResult, now: datetime) -> LogOutcome:
         spec = result.spec
-        outcome = LogOutcome(spec.name, spec.url, "ok", seconds=result.seconds)
+        outcome = LogOutcome(spec.name, spec.url, LogStatus.OK, seconds=result.seconds)
         if not result.ok:
             return self._fail(source_id, outcome, result.error or "unknown error", now)
         if result.not_modified:
-            outcome.status = "not_modified"
+            outcome.status = LogStatus.NOT_MODIFIED
             with transaction(self.factory) as session:
                 sources.record_success(session, source_id, now)
                 # Articles reported since the last read may match recent transactions.
@@ -167,7 +174,7 @@ class LeagueLogReader:
         outcome.log_only = written.log_only
 
     def _fail(self, source_id: int, outcome: LogOutcome, error: str, now: datetime) -> LogOutcome:
-        outcome.status = "failed"
+        outcome.status = LogStatus.FAILED
         outcome.error = error
         log.warning("League log failed", log=outcome.name, error=error)
         try:

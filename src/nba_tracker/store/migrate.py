@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +11,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from nba_tracker.settings import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -68,3 +72,17 @@ def prepare_database(engine: Engine) -> dict[str, int]:
         if teams < 30 or known == 0:
             return seed_reference_data(session)
     return {"teams": teams, "players": known}
+
+
+@contextmanager
+def prepared_engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on ``settings``' database, prepared (:func:`prepare_database`) and
+    disposed of on the way out: what a one-shot command works with."""
+    from nba_tracker.store.engine import make_engine
+
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+        yield engine
+    finally:
+        engine.dispose()
