@@ -1,31 +1,30 @@
 """What the store is handed to write: an item as read from a feed, and what the tracker
-understood of it. :class:`~nba_tracker.ingest.parse.ParsedItem` is the item every feed
-gives; the store and the story planner rely on these attributes only."""
+understood of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from nba_tracker.domain.analysis import Analysis
+if TYPE_CHECKING:  # a name in annotations only: parsing a feed need not load the model
+    from nba_tracker.domain.analysis import Analysis
 
 __all__ = ["AnalyzedItem", "FeedConfig", "NewsItem"]
 
 
-class NewsItem(Protocol):
-    @property
-    def uid(self) -> str: ...
-    @property
-    def url(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def published_at(self) -> datetime: ...
-    @property
-    def published_estimated(self) -> bool: ...
+@dataclass(frozen=True)
+class NewsItem:
+    """An item's own fields, as the story planner and the store read them.
+    :class:`~nba_tracker.ingest.parse.ParsedItem` is this item as a feed gives it (its
+    text cleaned, its guid kept); the store reads it back as this value to plan again."""
+
+    uid: str
+    url: str
+    title: str
+    summary: str
+    published_at: datetime
+    published_estimated: bool
 
 
 class FeedConfig(Protocol):

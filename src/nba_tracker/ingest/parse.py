@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from nba_tracker.domain.news import NewsItem
 from nba_tracker.domain.text import clean_text, html_to_text, safe_bytes_text
 from nba_tracker.errors import FeedParseError
 from nba_tracker.ingest.fastparse import parse_document
@@ -68,17 +69,11 @@ def truncate_items(body: bytes, max_items: int) -> tuple[bytes, int]:
 
 
 @dataclass(frozen=True)
-class ParsedItem:
-    """One item as the rest of the tracker sees it. Every text field passes through
-    :func:`clean_text` here, whoever builds the item, so nothing stored or shown can
-    carry a NUL, a control character, a bidi override or a broken surrogate."""
+class ParsedItem(NewsItem):
+    """One item as a feed gives it. Every text field passes through :func:`clean_text`
+    here, whoever builds the item, so nothing stored or shown can carry a NUL, a control
+    character, a bidi override or a broken surrogate."""
 
-    uid: str
-    url: str
-    title: str
-    summary: str
-    published_at: datetime
-    published_estimated: bool
     guid: str | None = None
 
     def __post_init__(self) -> None:

@@ -18,14 +18,11 @@ from nba_tracker.domain.classify import Category, Status, normalize_category
 from nba_tracker.errors import QueryError
 from nba_tracker.store.models import (
     Article,
-    ArticlePlayer,
-    ArticleTeam,
     Badge,
     Feedback,
-    Player,
     Source,
-    Team,
 )
+from nba_tracker.store.queries import article_links
 
 __all__ = [
     "FlagView",
@@ -221,28 +218,18 @@ def export_rows(session: Session) -> Iterator[dict[str, Any]]:
     ids = list(flags)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        teams: dict[int, list[str]] = {}
-        for aid, abbr in session.execute(
-            select(ArticleTeam.article_id, Team.abbreviation)
-            .join(Team, Team.id == ArticleTeam.team_id)
-            .where(ArticleTeam.article_id.in_(chunk))
-            .order_by(Team.abbreviation)
-        ):
-            teams.setdefault(aid, []).append(abbr)
-        players: dict[int, list[str]] = {}
-        for aid, name in session.execute(
-            select(ArticlePlayer.article_id, Player.full_name)
-            .join(Player, Player.id == ArticlePlayer.player_id)
-            .where(ArticlePlayer.article_id.in_(chunk))
-            .order_by(Player.full_name)
-        ):
-            players.setdefault(aid, []).append(name)
+        teams, players = article_links(session, chunk)
         for a in session.execute(
             select(Article.id, Article.guid, Article.url, Article.category, Article.status)
             .where(Article.id.in_(chunk))
             .order_by(Article.id)
         ):
-            yield _export_row(a, flags[a.id], teams.get(a.id, []), players.get(a.id, []))
+            yield _export_row(
+                a,
+                flags[a.id],
+                [t.abbreviation for t in teams.get(a.id, [])],
+                [p.full_name for p in players.get(a.id, [])],
+            )
 
 
 def _export_row(a: Any, flags: list[Any], teams: list[str], players: list[str]) -> dict[str, Any]:

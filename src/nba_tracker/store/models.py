@@ -95,6 +95,20 @@ class Story(Base):
 
     articles: Mapped[list[Article]] = relationship(back_populates="story", lazy="raise")
 
+    def summary(self) -> dict[str, Any]:
+        """The columns its articles make (``domain.story_plan.StorySummary``'s fields) as
+        stored: category and status as strings, the JSON lists copied."""
+        return {
+            "category": self.category,
+            "status": self.status,
+            "headline": self.headline,
+            "first_reported_at": self.first_reported_at,
+            "last_reported_at": self.last_reported_at,
+            "article_count": self.article_count,
+            "teams": list(self.teams or []),
+            "players": list(self.players or []),
+        }
+
 
 class TranslationStatus(StrEnum):
     """``articles.translation_status``: every article waits for its Japanese text."""

@@ -131,7 +131,7 @@ def _article_rows() -> Any:
 
 def _views(session: Session, rows: Sequence[Any]) -> list[ArticleView]:
     ids = [a.id for a in rows]
-    teams, players = _links(session, ids)
+    teams, players = article_links(session, ids)
     return [
         ArticleView(
             id=a.id,
@@ -159,9 +159,10 @@ def _views(session: Session, rows: Sequence[Any]) -> list[ArticleView]:
     ]
 
 
-def _links(
-    session: Session, ids: list[int]
+def article_links(
+    session: Session, ids: Sequence[int]
 ) -> tuple[dict[int, list[TeamRef]], dict[int, list[PlayerRef]]]:
+    """The teams (by abbreviation) and players (by name) of each article of ``ids``."""
     teams: dict[int, list[TeamRef]] = {}
     players: dict[int, list[PlayerRef]] = {}
     if not ids:
@@ -231,17 +232,7 @@ def story_sources(session: Session, story_ids: list[int]) -> dict[int, list[str]
 
 
 def _story_view(story: Story) -> StoryView:
-    return StoryView(
-        id=story.id,
-        category=story.category,
-        status=story.status,
-        headline=story.headline,
-        first_reported_at=story.first_reported_at,
-        last_reported_at=story.last_reported_at,
-        article_count=story.article_count,
-        teams=list(story.teams or []),
-        players=list(story.players or []),
-    )
+    return StoryView(id=story.id, **story.summary())
 
 
 def stories(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from nba_tracker.domain.analysis import Analysis, analyze
 from nba_tracker.domain.classify import Category, Status
-from nba_tracker.domain.news import AnalyzedItem
+from nba_tracker.domain.news import AnalyzedItem, NewsItem
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.domain.story_plan import StorySummary, plan_stories
 from nba_tracker.store.collection import bump_data_version
@@ -31,11 +31,10 @@ from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
     ArticleTeam,
-    Player,
     ReclassifyProgress,
     Source,
-    Team,
 )
+from nba_tracker.store.queries import article_links
 from nba_tracker.store.writer import (
     ARTICLES,
     STORIES,
@@ -76,18 +75,6 @@ class Progress:
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
         }
-
-
-@dataclass(frozen=True)
-class _StoredItem:
-    """An article as the story planner needs it, read back from the database."""
-
-    uid: str
-    url: str
-    title: str
-    summary: str
-    published_at: datetime
-    published_estimated: bool
 
 
 def progress(session: Session) -> Progress:
@@ -169,18 +156,24 @@ def reclassify(
     return state
 
 
+# What an article is planned from (its item, :func:`_item`, and its labels), read back.
+_PLANNED = (
+    Article.id,
+    Article.uid,
+    Article.url,
+    Article.title,
+    Article.summary,
+    Article.published_at,
+    Article.published_estimated,
+    Article.category,
+    Article.status,
+)
+
+
 def _batch(session: Session, after_id: int, size: int) -> list[dict[str, Any]]:
     rows = session.execute(
         select(
-            Article.id,
-            Article.uid,
-            Article.url,
-            Article.title,
-            Article.summary,
-            Article.published_at,
-            Article.published_estimated,
-            Article.category,
-            Article.status,
+            *_PLANNED,
             Article.category_evidence,
             Article.status_evidence,
             Article.assets,
@@ -198,27 +191,19 @@ def _batch(session: Session, after_id: int, size: int) -> list[dict[str, Any]]:
 def _stored_links(
     session: Session, ids: Sequence[int]
 ) -> tuple[dict[int, list[str]], dict[int, list[PlayerMention]]]:
-    teams: dict[int, list[str]] = {}
-    players: dict[int, list[PlayerMention]] = {}
-    if not ids:
-        return teams, players
-    for aid, abbr in session.execute(
-        select(ArticleTeam.article_id, Team.abbreviation)
-        .join(Team, Team.id == ArticleTeam.team_id)
-        .where(ArticleTeam.article_id.in_(ids))
-    ):
-        teams.setdefault(aid, []).append(abbr)
-    for aid, name, nba_id in session.execute(
-        select(ArticlePlayer.article_id, Player.full_name, Player.nba_id)
-        .join(Player, Player.id == ArticlePlayer.player_id)
-        .where(ArticlePlayer.article_id.in_(ids))
-    ):
-        players.setdefault(aid, []).append(PlayerMention(name, nba_id))
-    return teams, players
+    """Each article's stored teams and players, as an analysis names them."""
+    teams, players = article_links(session, ids)
+    return (
+        {aid: [t.abbreviation for t in refs] for aid, refs in teams.items()},
+        {
+            aid: [PlayerMention(p.full_name, p.nba_id) for p in refs]
+            for aid, refs in players.items()
+        },
+    )
 
 
-def _item(a: dict[str, Any]) -> _StoredItem:
-    return _StoredItem(
+def _item(a: dict[str, Any]) -> NewsItem:
+    return NewsItem(
         a["uid"], a["url"], a["title"], a["summary"], a["published_at"], a["published_estimated"]
     )
 
@@ -336,18 +321,7 @@ def _rebuild_stories(session: Session, story_ids: set[int]) -> None:
         return
     members: dict[int, list[dict[str, Any]]] = {}
     for r in session.execute(
-        select(
-            Article.id,
-            Article.uid,
-            Article.url,
-            Article.title,
-            Article.summary,
-            Article.published_at,
-            Article.published_estimated,
-            Article.category,
-            Article.status,
-            Article.story_id,
-        )
+        select(*_PLANNED, Article.story_id)
         .where(Article.story_id.in_(story_ids))
         .order_by(Article.published_at, Article.id)
     ):

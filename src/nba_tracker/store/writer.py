@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
@@ -325,28 +325,15 @@ def _settle_stories(
 
 
 def _story_row(summary: StorySummary) -> dict[str, Any]:
-    return {
+    return {f.name: getattr(summary, f.name) for f in fields(summary)} | {
         "category": str(summary.category),
         "status": str(summary.status) if summary.status else None,
-        "headline": summary.headline,
-        "first_reported_at": summary.first_reported_at,
-        "last_reported_at": summary.last_reported_at,
-        "article_count": summary.article_count,
-        "teams": summary.teams,
-        "players": summary.players,
     }
 
 
 def _summary_of(story: Story) -> StorySummary:
     return StorySummary(
-        category=_category(story.category),
-        status=_status(story.status),
-        headline=story.headline,
-        first_reported_at=story.first_reported_at,
-        last_reported_at=story.last_reported_at,
-        article_count=story.article_count,
-        teams=list(story.teams or []),
-        players=list(story.players or []),
+        **story.summary() | {"category": _category(story.category), "status": _status(story.status)}
     )
 
 
