@@ -15,11 +15,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nba_tracker.api import xmlwriter
-from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
+from nba_tracker.api.deps import get_session, unavailable_on_db_errors
 from nba_tracker.domain.classify import normalize_category
 from nba_tracker.domain.times import utc_z
 from nba_tracker.store import queries
-from nba_tracker.store.queries import ArticleView, NewsFilter
+from nba_tracker.store.queries import ArticleView, NewsFilter, TeamRef
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,10 +103,8 @@ def _respond(
     alternate_path: str,
 ) -> Response:
     lang = "ja" if request.query_params.get("lang") == "ja" else "en"
-    try:
+    with unavailable_on_db_errors():
         items = queries.news_page(session, flt, FEED_SIZE).items
-    except DB_ERRORS as exc:
-        raise DatabaseUnavailable() from exc
     base = str(request.base_url).rstrip("/")
     self_url = f"{base}{request.url.path}" + ("?lang=ja" if lang == "ja" else "")
     body = build_feed(
@@ -120,6 +118,15 @@ def _respond(
     return Response(body, media_type=MEDIA_TYPE)
 
 
+def team_or_404(session: Session, abbr: str) -> TeamRef:
+    """The team a feed's path names; 404 when there is none."""
+    with unavailable_on_db_errors():
+        team = queries.team_by_abbreviation(session, abbr[:10])
+    if team is None:
+        raise HTTPException(404, f"no NBA team {abbr[:10]!r}")
+    return team
+
+
 @router.get("/feeds/all.atom")
 def all_news(request: Request, session: Session = Depends(get_session)) -> Response:  # noqa: B008
     return _respond(request, session, NewsFilter(), "NBA Trade Tracker: all news", "all", "/")
@@ -131,12 +138,7 @@ def team_news(
     abbr: str,
     session: Session = Depends(get_session),  # noqa: B008
 ) -> Response:
-    try:
-        team = queries.team_by_abbreviation(session, abbr[:10])
-    except DB_ERRORS as exc:
-        raise DatabaseUnavailable() from exc
-    if team is None:
-        raise HTTPException(404, f"no NBA team {abbr[:10]!r}")
+    team = team_or_404(session, abbr)
     return _respond(
         request,
         session,

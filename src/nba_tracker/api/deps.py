@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import anyio
@@ -34,7 +35,14 @@ async def run_db(factory: sessionmaker[Session], work: Callable[[Session], T]) -
         with factory() as session:
             return work(session)
 
-    try:
+    with unavailable_on_db_errors():
         return await anyio.to_thread.run_sync(call)
+
+
+@contextmanager
+def unavailable_on_db_errors() -> Iterator[None]:
+    """A database that is away (:data:`DB_ERRORS`) within becomes :class:`DatabaseUnavailable`."""
+    try:
+        yield
     except DB_ERRORS as exc:
         raise DatabaseUnavailable() from exc

@@ -12,11 +12,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nba_tracker.api import xmlwriter
-from nba_tracker.api.atom import ATOM_NS, MEDIA_TYPE, _stamp, _sub
-from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session
+from nba_tracker.api.atom import ATOM_NS, MEDIA_TYPE, _stamp, _sub, team_or_404
+from nba_tracker.api.deps import get_session, unavailable_on_db_errors
 from nba_tracker.domain.league_journey import LedgerAsset
 from nba_tracker.domain.limits import is_id
-from nba_tracker.store import league_log, queries
+from nba_tracker.store import league_log
 
 router = APIRouter(include_in_schema=False)
 FEED_SIZE = 50
@@ -62,10 +62,8 @@ def player_feed(
     player_id: int,
     session: Session = Depends(get_session),  # noqa: B008
 ) -> Response:
-    try:
+    with unavailable_on_db_errors():
         found = league_log.player_journey(session, player_id) if is_id(player_id) else None
-    except DB_ERRORS as exc:
-        raise DatabaseUnavailable() from exc
     if found is None:
         raise HTTPException(404, "no such player in the league log")
     feed = _feed(
@@ -99,13 +97,9 @@ def ledger_feed(
     abbr: str,
     session: Session = Depends(get_session),  # noqa: B008
 ) -> Response:
-    try:
-        team = queries.team_by_abbreviation(session, abbr[:10])
-        trades = league_log.team_ledger(session, team.abbreviation, FEED_SIZE) if team else []
-    except DB_ERRORS as exc:
-        raise DatabaseUnavailable() from exc
-    if team is None:
-        raise HTTPException(404, f"no NBA team {abbr[:10]!r}")
+    team = team_or_404(session, abbr)
+    with unavailable_on_db_errors():
+        trades = league_log.team_ledger(session, team.abbreviation, FEED_SIZE)
     feed = _feed(
         request,
         f"NBA Trade Tracker: {team.full_name} trade ledger",

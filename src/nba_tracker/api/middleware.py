@@ -54,9 +54,9 @@ def safe_request_id(value: bytes | None) -> str:
     return uuid.uuid4().hex
 
 
-class RequestLog:
-    """One JSON line per request (``Request completed`` with a numeric ``duration`` in ms),
-    an ``X-Request-ID`` header, metrics, and a clean 500 for anything unhandled."""
+class HttpMiddleware:
+    """An ASGI middleware of HTTP requests (:meth:`http`); anything else (the lifespan,
+    websockets) passes through untouched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -65,6 +65,17 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestLog(HttpMiddleware):
+    """One JSON line per request (``Request completed`` with a numeric ``duration`` in ms),
+    an ``X-Request-ID`` header, metrics, and a clean 500 for anything unhandled."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         headers = dict(scope.get("headers") or [])
         request_id = safe_request_id(headers.get(b"x-request-id"))
@@ -186,11 +197,11 @@ def is_mutation(query: str) -> bool:
 _CACHEABLE_GET = re.compile(r"^(/|/team/[^/]+|/story/\d+|/feeds/.+\.atom)$")
 
 
-class ReadCache:
+class ReadCache(HttpMiddleware):
     """Serve repeated reads from memory; add ETag / Cache-Control; answer 304."""
 
     def __init__(self, app: ASGIApp, cache: ResponseCache, max_age: int = 10) -> None:
-        self.app = app
+        super().__init__(app)
         self.cache = cache
         self.cache_control = f"public, max-age={max_age}, must-revalidate".encode()
 
@@ -226,10 +237,7 @@ class ReadCache:
             return self.cache.key(method, path, b"", normalized.encode())
         return None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope)
         if key is None:
             await self.app(scope, receive, send)
@@ -295,17 +303,11 @@ _HTML_RESPONSE = (
 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """``nosniff`` on every response; CSP, ``X-Frame-Options`` and a referrer policy on
     every HTML one (the page, GraphiQL, error pages), whoever rendered it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

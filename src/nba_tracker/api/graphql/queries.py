@@ -77,7 +77,7 @@ class Query(AlertQueries, LeagueQueries):
         first: int = 20,
         after: str | None = None,
     ) -> t.NewsConnection:
-        flt = filter.to_filter() if filter else q.NewsFilter()
+        flt = t.filter_of(filter) if filter else q.NewsFilter()
         page = await _db(info, lambda s: q.news_page(s, flt, first, after))
         return t.NewsConnection.of(page)
 

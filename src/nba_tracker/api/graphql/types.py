@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -127,21 +129,30 @@ class NewsConnection:
         )
 
 
-@strawberry.input
-class NewsFilterInput:
-    category: str | None = None
-    status: str | None = None
-    team: str | None = None
-    player: str | None = None
-    source: str | None = None
-    text: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+def _input_of(model: type[Any], name: str) -> Any:
+    """A Strawberry input with the fields of the store's dataclass ``model``: the same
+    names, types and defaults, declared once."""
+    fields = dataclasses.fields(model)
+    namespace = {
+        "__module__": model.__module__,  # where the fields' annotations resolve
+        "__qualname__": name,
+        "__annotations__": {f.name: f.type for f in fields},
+        **{f.name: f.default for f in fields},
+    }
+    return strawberry.input(type(name, (), namespace))
 
-    def to_filter(self) -> q.NewsFilter:
-        return q.NewsFilter(
-            **{name: getattr(self, name) for name in q.NewsFilter.__dataclass_fields__}
-        )
+
+if TYPE_CHECKING:  # to the type checker the input is what it carries
+    NewsFilterInput = q.NewsFilter
+else:
+    NewsFilterInput = _input_of(q.NewsFilter, "NewsFilterInput")
+
+
+def filter_of(value: NewsFilterInput) -> q.NewsFilter:
+    """The store's filter a ``NewsFilterInput`` asks for."""
+    return q.NewsFilter(
+        **{f.name: getattr(value, f.name) for f in dataclasses.fields(q.NewsFilter)}
+    )
 
 
 @strawberry.type
