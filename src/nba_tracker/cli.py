@@ -395,7 +395,7 @@ def serve(
         settings,
         collect_interval=interval if collect else None,
         startup_feeds=_demo_feeds() if demo else None,  # type: ignore[arg-type]
-        dispatch_alerts=True,
+        dispatch_alerts=settings.dispatch_in_serve,
     )
     get_logger("nba_tracker.cli").info(
         "NBA Trade Tracker starting", url=f"http://{host}:{port}", collect=collect, demo=demo

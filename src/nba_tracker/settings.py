@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     alert_backoff_cap_seconds: float = Field(300.0, gt=0)
     alert_poll_seconds: float = Field(0.2, gt=0)
     alert_concurrency: int = Field(64, ge=1, le=1000)
+    # ``serve`` sends alerts in its own event loop (one process: make run). On ECS a
+    # dispatcher container runs beside it (``alerts dispatch --forever``) and this is
+    # false, so a burst of sends never shares a loop with requests and collections.
+    dispatch_in_serve: bool = True
     # Web Push: the VAPID private key (PEM or base64url DER; Secrets Manager in AWS) and
     # the contact the push service may write to.
     vapid_private_key: SecretStr | None = None

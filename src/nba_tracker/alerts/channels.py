@@ -27,11 +27,11 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
-import httpx
 
-from nba_tracker.alerts.guard import MAX_RESPONSE_BYTES
+from nba_tracker.alerts.guard import AlertClient, Answer, SendFailed, SendTimedOut
 from nba_tracker.domain.alerts import Channel
 from nba_tracker.ingest.address_guard import AddressRefused
 
@@ -155,7 +155,7 @@ class Sender:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: AlertClient,
         vapid_private_key: str | None = None,
         vapid_subject: str = "mailto:alerts@nba-tracker.invalid",
         base_url: str | None = None,
@@ -199,26 +199,18 @@ class Sender:
 
     async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         try:
-            async with self._client.stream("POST", url, content=body, headers=headers) as resp:
-                read = 0
-                async for chunk in resp.aiter_raw():
-                    read += len(chunk)
-                    if read > MAX_RESPONSE_BYTES:
-                        break  # what the receiver says is not worth more than the cap
-                return self._judge(resp)
+            answer = await self._client.post(url, body, headers)
         except AddressRefused as exc:
             return Outcome(False, error=str(exc))
-        except httpx.TimeoutException:
+        except SendTimedOut:
             return Outcome(False, retry=True, error="timed out")
-        except httpx.TransportError as exc:
-            cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, AddressRefused):
-                return Outcome(False, error=str(cause))
-            return Outcome(False, retry=True, error=f"connection failed: {type(exc).__name__}")
+        except SendFailed as exc:
+            return Outcome(False, retry=True, error=f"connection failed: {exc}")
+        return self._judge(answer)
 
     @staticmethod
-    def _judge(resp: httpx.Response) -> Outcome:
-        status = resp.status_code
+    def _judge(answer: Answer) -> Outcome:
+        status = answer.status
         if 200 <= status < 300:
             return Outcome(True)
         if 300 <= status < 400:
@@ -227,7 +219,7 @@ class Sender:
             return Outcome(
                 False,
                 retry=True,
-                retry_after=retry_after_seconds(resp.headers.get("retry-after")),
+                retry_after=retry_after_seconds(answer.retry_after),
                 error=f"HTTP {status}",
             )
         return Outcome(False, error=f"HTTP {status}")
@@ -247,8 +239,8 @@ class Sender:
         body = WebPusher(subscription).encode(data, "aes128gcm")["body"]
         key = self._vapid_key.strip()
         vapid = Vapid.from_pem(key.encode()) if key.startswith("-----") else Vapid.from_string(key)
-        parsed = httpx.URL(endpoint)
-        audience = f"{parsed.scheme}://{parsed.netloc.decode()}"
+        parsed = urlsplit(endpoint)
+        audience = f"{parsed.scheme}://{parsed.netloc}"
         claims = {"sub": self._vapid_subject, "aud": audience, "exp": int(time.time()) + 12 * 3600}
         headers = {
             **vapid.sign(claims),

@@ -134,37 +134,46 @@ class Dispatcher:
     ) -> DispatchReport:
         report = DispatchReport()
         s = self._settings
+        finished: list[store.Finished] = []
+        for alert, (outcome, at) in zip(claimed, outcomes, strict=True):
+            if outcome.delivered:
+                finished.append(
+                    store.Finished(alert.id, store.DeliveryState.DELIVERED, delivered_at=at)
+                )
+                report.delivered += 1
+                report.latencies.append((at - alert.created_at).total_seconds())
+            elif outcome.retry and alert.attempts < s.alert_max_attempts:
+                delay = (
+                    outcome.retry_after
+                    if outcome.retry_after is not None
+                    else backoff_seconds(
+                        alert.attempts, s.alert_backoff_seconds, s.alert_backoff_cap_seconds
+                    )
+                )
+                finished.append(
+                    store.Finished(
+                        alert.id,
+                        store.DeliveryState.PENDING,
+                        next_attempt_at=at + timedelta(seconds=delay),
+                        error=outcome.error or "",
+                    )
+                )
+                report.retried += 1
+            else:
+                error = outcome.error or "failed"
+                if outcome.retry:
+                    error = f"gave up after {alert.attempts} attempts: {error}"
+                finished.append(store.Finished(alert.id, store.DeliveryState.FAILED, error=error))
+                report.failed += 1
+                log.warning(
+                    "Alert delivery failed",
+                    alert=alert.id,
+                    subscription=alert.subscription_id,
+                    channel=alert.channel,
+                    error=error,
+                )
         with transaction(self._factory) as session:
-            for alert, (outcome, at) in zip(claimed, outcomes, strict=True):
-                if outcome.delivered:
-                    store.mark_delivered(session, alert.id, at)
-                    report.delivered += 1
-                    report.latencies.append((at - alert.created_at).total_seconds())
-                elif outcome.retry and alert.attempts < s.alert_max_attempts:
-                    delay = (
-                        outcome.retry_after
-                        if outcome.retry_after is not None
-                        else backoff_seconds(
-                            alert.attempts, s.alert_backoff_seconds, s.alert_backoff_cap_seconds
-                        )
-                    )
-                    store.mark_retry(
-                        session, alert.id, outcome.error or "", at + timedelta(seconds=delay)
-                    )
-                    report.retried += 1
-                else:
-                    error = outcome.error or "failed"
-                    if outcome.retry:
-                        error = f"gave up after {alert.attempts} attempts: {error}"
-                    store.mark_failed(session, alert.id, error)
-                    report.failed += 1
-                    log.warning(
-                        "Alert delivery failed",
-                        alert=alert.id,
-                        subscription=alert.subscription_id,
-                        channel=alert.channel,
-                        error=error,
-                    )
+            store.record_outcomes(session, finished)
         return report
 
     async def run_until_idle(self, max_rounds: int = 1000) -> DispatchReport:
@@ -184,7 +193,11 @@ class Dispatcher:
         database is logged and waited out, never fatal."""
         stop = stop or asyncio.Event()
         inflight: dict[asyncio.Task[tuple[Outcome, datetime]], store.ClaimedAlert] = {}
-        capacity = self._settings.alert_concurrency
+        # Claimed ahead of the sends: while ``alert_concurrency`` are on the wire (the
+        # semaphore in _send), as many more wait claimed, so a send that ends is replaced
+        # at once instead of after a claim's round trip. A waiting alert starts within one
+        # timeout, well inside its lease.
+        capacity = 2 * self._settings.alert_concurrency
         try:
             while not stop.is_set():
                 done = [t for t in inflight if t.done()]

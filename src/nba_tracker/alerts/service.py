@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -119,7 +121,13 @@ async def dispatch(
     dispatcher = Dispatcher(factory, settings)
     try:
         if forever:
-            await dispatcher.run_forever()
+            # A service is stopped with SIGTERM (ECS, systemd): sends under way finish
+            # and are recorded first, so the next dispatcher sends none of them again.
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            await dispatcher.run_forever(stop)
             return DispatchReport()
         return await dispatcher.run_until_idle()
     finally:

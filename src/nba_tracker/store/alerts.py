@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.alerts import (
@@ -37,7 +37,9 @@ from nba_tracker.store.reference import dialect_insert
 __all__ = [
     "ClaimedAlert",
     "DeliveryState",
+    "DeliveryState",
     "DeliveryView",
+    "Finished",
     "SubscriptionView",
     "add_subscription",
     "anything_due",
@@ -46,9 +48,7 @@ __all__ = [
     "failures",
     "get_subscription",
     "list_subscriptions",
-    "mark_delivered",
-    "mark_failed",
-    "mark_retry",
+    "record_outcomes",
     "remove_subscription",
     "replay",
     "state_counts",
@@ -407,31 +407,50 @@ def claim(session: Session, limit: int, lease: timedelta, now: datetime) -> list
     ]
 
 
-def _finish(session: Session, alert_id: int, **values: Any) -> None:
+@dataclass(frozen=True)
+class Finished:
+    """What became of one claimed alert: delivered, back to pending for a retry at
+    ``next_attempt_at``, or failed for good."""
+
+    alert_id: int
+    state: DeliveryState
+    delivered_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    error: str | None = None
+
+
+_RECORD = (
+    update(OUTBOX)
     # Only while still ours: a row whose lease ran out may belong to another dispatcher.
+    .where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.state == DeliveryState.SENDING)
+    .values(
+        state=bindparam("b_state"),
+        claimed_until=None,
+        delivered_at=bindparam("b_delivered_at"),
+        next_attempt_at=func.coalesce(bindparam("b_next_attempt_at"), OUTBOX.c.next_attempt_at),
+        last_error=bindparam("b_error"),
+    )
+)
+
+
+def record_outcomes(session: Session, finished: Sequence[Finished]) -> None:
+    """A round's outcomes in one executemany (psycopg pipelines it): one statement per
+    alert cost the dispatcher ~1.4 ms each, longer than the sends on loopback."""
+    if not finished:
+        return
     session.execute(
-        update(AlertOutbox)
-        .where(AlertOutbox.id == alert_id, AlertOutbox.state == DeliveryState.SENDING)
-        .values(claimed_until=None, **values)
+        _RECORD,
+        [
+            {
+                "b_id": f.alert_id,
+                "b_state": f.state.value,
+                "b_delivered_at": f.delivered_at,
+                "b_next_attempt_at": f.next_attempt_at,
+                "b_error": f.error[:MAX_ERROR_CHARS] if f.error is not None else None,
+            }
+            for f in finished
+        ],
     )
-
-
-def mark_delivered(session: Session, alert_id: int, now: datetime) -> None:
-    _finish(session, alert_id, state=DeliveryState.DELIVERED, delivered_at=now, last_error=None)
-
-
-def mark_retry(session: Session, alert_id: int, error: str, at: datetime) -> None:
-    _finish(
-        session,
-        alert_id,
-        state=DeliveryState.PENDING,
-        next_attempt_at=at,
-        last_error=error[:MAX_ERROR_CHARS],
-    )
-
-
-def mark_failed(session: Session, alert_id: int, error: str) -> None:
-    _finish(session, alert_id, state=DeliveryState.FAILED, last_error=error[:MAX_ERROR_CHARS])
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,44 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_resolver_refuses_a_name_that_resolves_to_this_machine() -> None:
+    """DNS rebinding: a public-looking name whose answer is loopback or private gets no
+    connection; a public answer is passed on for aiohttp to connect to."""
+    import asyncio
+    import socket
+
+    from nba_tracker.alerts.guard import GuardedResolver
+    from nba_tracker.ingest.address_guard import AddressRefused
+
+    class Answers:
+        def __init__(self, *addresses: str) -> None:
+            self.addresses = addresses
+
+        async def resolve(self, host: str, port: int, family: int) -> list[dict[str, object]]:
+            return [
+                {
+                    "hostname": host,
+                    "host": a,
+                    "port": port,
+                    "family": socket.AF_INET,
+                    "proto": 0,
+                    "flags": 0,
+                }
+                for a in self.addresses
+            ]
+
+        async def close(self) -> None:
+            return None
+
+    async def resolve(*addresses: str) -> list[str]:
+        resolver = GuardedResolver()
+        await resolver.close()
+        resolver._inner = Answers(*addresses)  # type: ignore[assignment]
+        return [r["host"] for r in await resolver.resolve("hooks.example.com", 443)]
+
+    assert asyncio.run(resolve("93.184.215.14")) == ["93.184.215.14"]
+    for answer in (("127.0.0.1",), ("93.184.215.14", "10.1.2.3"), ("169.254.169.254",)):
+        with pytest.raises(AddressRefused, match="resolves to"):
+            asyncio.run(resolve(*answer))

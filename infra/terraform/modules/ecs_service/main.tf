@@ -7,9 +7,10 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
 
-  https          = var.certificate_arn != null
-  container_name = "app"
-  log_group_name = "/aws/ecs/${var.name}"
+  https           = var.certificate_arn != null
+  container_name  = "app"
+  dispatcher_name = "dispatcher"
+  log_group_name  = "/aws/ecs/${var.name}"
 
   # Web Push alerts sign with the VAPID key this module keeps in Secrets Manager.
   vapid_secret = var.web_push_enabled ? {
@@ -237,6 +238,12 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
+  # Two containers of one image: "app" serves the page, GraphQL and health behind the
+  # load balancer; "dispatcher" sends the alerts (`nba-tracker alerts dispatch --forever`)
+  # in its own process, so a burst of a thousand sends never shares an event loop with
+  # requests or a collection. Both are essential: a task without its dispatcher would
+  # keep owing alerts silently, so ECS replaces it. Every task has one; claims are safe
+  # across them (FOR UPDATE SKIP LOCKED).
   container_definitions = jsonencode([
     {
       name                   = local.container_name
@@ -246,8 +253,11 @@ resource "aws_ecs_task_definition" "this" {
       portMappings = [
         { containerPort = var.container_port, protocol = "tcp" }
       ]
-      environment = [for k, v in var.environment : { name = k, value = v }]
-      secrets     = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
+      environment = [
+        for k, v in merge(var.environment, { NBA_TRACKER_DISPATCH_IN_SERVE = "false" }) :
+        { name = k, value = v }
+      ]
+      secrets = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
       mountPoints = [
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
       ]
@@ -257,6 +267,26 @@ resource "aws_ecs_task_definition" "this" {
           awslogs-group         = aws_cloudwatch_log_group.this.name
           awslogs-region        = local.region
           awslogs-stream-prefix = "app"
+        }
+      }
+    },
+    {
+      name                   = local.dispatcher_name
+      image                  = "${var.image_repository_url}:${var.image_tag}"
+      essential              = true
+      readonlyRootFilesystem = true
+      command                = ["nba-tracker", "alerts", "dispatch", "--forever"]
+      environment            = [for k, v in var.environment : { name = k, value = v }]
+      secrets                = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
+      mountPoints = [
+        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
+      ]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this.name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = local.dispatcher_name
         }
       }
     }
