@@ -11,7 +11,6 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from nba_tracker.domain.league_log import ParsedLog, parse_log
@@ -19,6 +18,7 @@ from nba_tracker.domain.league_match import Window, match_transactions
 from nba_tracker.errors import FeedError
 from nba_tracker.ingest.fetch import FetchResult, Validators, fetch_all, fetch_options
 from nba_tracker.ingest.lock import held_collection_lock
+from nba_tracker.ingest.pipeline import FeedStatus
 from nba_tracker.ingest.registry import FeedSpec, SourceKind, load_feeds
 from nba_tracker.observability import emf_line, emit_emf, get_logger
 from nba_tracker.settings import Settings
@@ -38,10 +38,8 @@ RECENT_DAYS = 14
 AGREEMENT_DAYS = 7
 
 
-class LogStatus(StrEnum):
-    OK = "ok"  # answered with the log (its rows may all be known already)
-    NOT_MODIFIED = "not_modified"  # answered 304 to the conditional GET
-    FAILED = "failed"  # unreachable, refused, unreadable, or its write failed
+# A log is read as a feed is, and ends the same three ways.
+LogStatus = FeedStatus
 
 
 @dataclass

@@ -161,25 +161,32 @@ def start_service(ecs: Any, autoscaling: Any, ssm: Any, target: Target) -> StepR
 
 
 def stop_database(rds: Any, target: Target) -> StepResult:
-    clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
-    status = clusters[0]["Status"]
-    if status in {"stopped", "stopping"}:
-        return StepResult(f"rds:{target.db_cluster}", Outcome.NO_ACTION, f"already {status}")
-    if status != "available":
-        return StepResult(f"rds:{target.db_cluster}", Outcome.ERROR, f"cannot stop while {status}")
-    rds.stop_db_cluster(DBClusterIdentifier=target.db_cluster)
-    return StepResult(f"rds:{target.db_cluster}", Outcome.CHANGED, "stopping")
+    return _move_database(target, "stop", rds.stop_db_cluster, rds)
 
 
 def start_database(rds: Any, target: Target) -> StepResult:
+    return _move_database(target, "start", rds.start_db_cluster, rds)
+
+
+# verb → (the state it moves the cluster from, the states where it is done, the state
+# the cluster is in once asked)
+_DATABASE_MOVES = {
+    "stop": ("available", {"stopped", "stopping"}, "stopping"),
+    "start": ("stopped", {"available", "starting"}, "starting"),
+}
+
+
+def _move_database(target: Target, verb: str, move: Any, rds: Any) -> StepResult:
+    resource = f"rds:{target.db_cluster}"
+    movable, done, moving = _DATABASE_MOVES[verb]
     clusters = rds.describe_db_clusters(DBClusterIdentifier=target.db_cluster)["DBClusters"]
     status = clusters[0]["Status"]
-    if status in {"available", "starting"}:
-        return StepResult(f"rds:{target.db_cluster}", Outcome.NO_ACTION, f"already {status}")
-    if status != "stopped":
-        return StepResult(f"rds:{target.db_cluster}", Outcome.ERROR, f"cannot start while {status}")
-    rds.start_db_cluster(DBClusterIdentifier=target.db_cluster)
-    return StepResult(f"rds:{target.db_cluster}", Outcome.CHANGED, "starting")
+    if status in done:
+        return StepResult(resource, Outcome.NO_ACTION, f"already {status}")
+    if status != movable:
+        return StepResult(resource, Outcome.ERROR, f"cannot {verb} while {status}")
+    move(DBClusterIdentifier=target.db_cluster)
+    return StepResult(resource, Outcome.CHANGED, moving)
 
 
 def _guarded(step: Any, resource: str, *args: Any) -> StepResult:
