@@ -2,14 +2,18 @@
 
 1,000 subscriptions (600 follow a team, some of those one kind of move; 300 follow a
 player; 100 follow official trades), then one collection of a feed whose 100 items
-make 100 new stories. A dispatcher runs in the collector's own event loop, as in
-``serve``, and posts to a webhook receiver in another process on loopback (uvicorn).
+make 100 new stories. The dispatcher runs as it does on ECS: its own process
+(``nba-tracker alerts dispatch --forever``, the task's dispatcher container), started
+before the collection; ``BENCH_DISPATCHERS=2`` runs two, as two tasks would. It posts to
+a webhook receiver in another process on loopback (uvicorn).
 
 * commit → receipt: from the commit of the transaction that wrote an alert (timed by a
   session ``after_commit`` hook) to the receiver's clock when the request arrived;
   p50/p95/max over every alert. Target: p95 ≤ 1 s.
 * collection time with the 1,000 subscriptions and the dispatcher running, against the
   same collection into a database with neither (median of RUNS each). Target: ≤ +10 %.
+* the ceiling: plain aiohttp (the dispatcher's client) and plain httpx posting to the same
+  receiver 64 at a time, measured in the same run.
 
 Needs PostgreSQL (``make bench-alerts`` starts the test server); SQLite otherwise.
 """
@@ -25,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,7 +39,6 @@ from nba_api.stats.static import players as static_players  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from nba_tracker.alerts.dispatcher import Dispatcher  # noqa: E402
 from nba_tracker.domain.alerts import AlertFilter, Channel  # noqa: E402
 from nba_tracker.domain.teams import ALL_TEAMS  # noqa: E402
 from nba_tracker.ingest.lock import LockMode  # noqa: E402
@@ -49,6 +52,7 @@ from nba_tracker.store.models import AlertOutbox, Story  # noqa: E402
 from tests.support.feeds import Item, rss  # noqa: E402
 
 SUBSCRIPTIONS = 1000
+DISPATCHERS = int(os.environ.get("BENCH_DISPATCHERS", "1"))
 STORIES = 100
 RUNS = 3
 P95_TARGET = 1.0
@@ -152,6 +156,43 @@ def subscriptions(players: list[str]) -> list[AlertFilter]:
 
 
 @contextlib.contextmanager
+def dispatchers(tmp: Path, url: str, n: int) -> Iterator[None]:
+    """``n`` dispatcher services on ``url``, each ready (its loop running) on return."""
+    env = {
+        **os.environ,
+        "NBA_TRACKER_DATABASE_URL": url,
+        "NBA_TRACKER_ALERTS_ALLOW_LOOPBACK": "true",
+        "NBA_TRACKER_ENV": "bench",
+    }
+    exe = str(Path(sys.executable).with_name("nba-tracker"))
+    procs, logs = [], []
+    for i in range(n):
+        out = tmp / f"dispatcher{i}.log"
+        logs.append(out)
+        with out.open("wb") as sink:
+            procs.append(
+                subprocess.Popen(
+                    [exe, "alerts", "dispatch", "--forever"],
+                    env=env,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    try:
+        deadline = time.monotonic() + 60
+        while not all("Alert dispatcher running" in p.read_text() for p in logs):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                raise SystemExit("dispatcher did not start:\n" + logs[0].read_text()[-2000:])
+            time.sleep(0.05)
+        yield
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+
+
+@contextlib.contextmanager
 def database(tmp: Path, name: str) -> Iterator[str]:
     admin = os.environ.get("NBA_TRACKER_TEST_PG_URL")
     if admin:
@@ -190,17 +231,14 @@ def one_run(
         collector = Collector(settings, factory)
 
         async def run() -> tuple[float, int]:
-            stop = asyncio.Event()
-            dispatcher = Dispatcher(factory, settings) if with_alerts else None
-            task = asyncio.create_task(dispatcher.run_forever(stop)) if dispatcher else None
             started = time.perf_counter()
             await collector.run([FeedSpec("Wire", str(feed))], trigger="bench", lock=LockMode.NONE)
             elapsed = time.perf_counter() - started
             expected = 0
-            if dispatcher and task:
+            if with_alerts:
                 with transaction(factory) as s:
-                    expected = store.state_counts(s)["pending"] + store.state_counts(s)["sending"]
-                    expected += store.state_counts(s)["delivered"]
+                    counts = store.state_counts(s)
+                    expected = counts["pending"] + counts["sending"] + counts["delivered"]
                 deadline = time.monotonic() + 180
                 while log and len(log.read_text().splitlines()) < expected:
                     if time.monotonic() > deadline:
@@ -211,12 +249,10 @@ def one_run(
                             )
                         raise SystemExit("alerts not all received in 180 s")
                     await asyncio.sleep(0.05)
-                stop.set()
-                await task
-                await dispatcher.aclose()
             return elapsed, expected
 
-        elapsed, expected = asyncio.run(run())
+        with dispatchers(tmp, url, DISPATCHERS if with_alerts else 0):
+            elapsed, expected = asyncio.run(run())
         with transaction(factory) as s:
             stories = len(s.scalars(select(Story.id)).all())
             created = {
@@ -247,27 +283,44 @@ def one_run(
     return figures
 
 
-def raw_http_rate(target: str, log: Path, n: int = 500) -> float:
-    """Plain httpx posts per second to the same receiver, 64 at a time: what this machine
-    allows any sender right now, the ceiling for the dispatcher's own rate."""
+def raw_http_rates(target: str, log: Path, n: int = 500) -> dict[str, float]:
+    """Plain posts per second to the same receiver, 64 at a time, with aiohttp (the
+    dispatcher's client: the ceiling for its rate) and with httpx (why it is not httpx)."""
+    import aiohttp
     import httpx
 
-    async def run() -> float:
+    async def timed(post: Callable[[bytes], Awaitable[None]]) -> float:
+        gate = asyncio.Semaphore(64)
+
+        async def one(i: int) -> None:
+            async with gate:
+                await post(b'{"id":%d,}' % -i)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(1, n + 1)))
+        return n / (time.perf_counter() - started)
+
+    async def with_aiohttp() -> float:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
+
+            async def post(body: bytes) -> None:
+                async with session.post(target, data=body) as response:
+                    await response.read()
+
+            return await timed(post)
+
+    async def with_httpx() -> float:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
         async with httpx.AsyncClient(limits=limits) as client:
-            gate = asyncio.Semaphore(64)
 
-            async def one(i: int) -> None:
-                async with gate:
-                    await client.post(target, content=b'{"id":%d,}' % -i)
+            async def post(body: bytes) -> None:
+                await client.post(target, content=body)
 
-            started = time.perf_counter()
-            await asyncio.gather(*(one(i) for i in range(1, n + 1)))
-            return n / (time.perf_counter() - started)
+            return await timed(post)
 
-    rate = asyncio.run(run())
+    rates = {"aiohttp": asyncio.run(with_aiohttp()), "httpx": asyncio.run(with_httpx())}
     log.write_text("")
-    return rate
+    return rates
 
 
 def main() -> None:
@@ -275,7 +328,7 @@ def main() -> None:
         tmp = Path(tmpdir)
         with receiver(tmp) as (target, log):
             one_run(tmp, 99, False, None, None)  # warm-up: imports, model, caches
-            http_rate = raw_http_rate(target, log)
+            http_rates = raw_http_rates(target, log)
             baseline, alerts = [], []
             for n in range(RUNS):
                 baseline.append(one_run(tmp, 2 * n, False, None, None))
@@ -286,6 +339,7 @@ def main() -> None:
     figures = {
         "database": "postgresql" if os.environ.get("NBA_TRACKER_TEST_PG_URL") else "sqlite",
         "subscriptions": SUBSCRIPTIONS,
+        "dispatcher_processes": DISPATCHERS,
         "stories": int(alerts[0]["stories"]),
         "alerts_per_collection": int(alerts[0]["alerts"]),
         "received": int(sum(r["received"] for r in alerts)),
@@ -299,7 +353,8 @@ def main() -> None:
         "dispatch_alerts_per_s": round(
             statistics.median(r["alerts"] / r["max_s"] for r in alerts), 1
         ),
-        "loopback_http_posts_per_s": round(http_rate, 1),
+        "loopback_aiohttp_posts_per_s": round(http_rates["aiohttp"], 1),
+        "loopback_httpx_posts_per_s": round(http_rates["httpx"], 1),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }

@@ -198,6 +198,7 @@ class Dispatcher:
         # at once instead of after a claim's round trip. A waiting alert starts within one
         # timeout, well inside its lease.
         capacity = 2 * self._settings.alert_concurrency
+        log.info("Alert dispatcher running", concurrency=self._settings.alert_concurrency)
         try:
             while not stop.is_set():
                 done = [t for t in inflight if t.done()]
