@@ -191,11 +191,7 @@ class Story:
 
 
 @strawberry.type
-class TeamDetail:
-    abbreviation: str
-    full_name: str
-    city: str
-    nickname: str
+class TeamDetail(Team):
     news: NewsConnection
     ledger: list[LedgerEntry] = strawberry.field(
         resolver=ledger_of, description="The team's trades in the league log, newest first"
