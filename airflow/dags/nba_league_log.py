@@ -33,29 +33,25 @@ from typing import Any
 import pendulum
 
 try:  # Airflow 3
-    from airflow.sdk import BaseHook, Variable, dag, task
+    from airflow.sdk import Variable, dag, task
     from airflow.sdk.exceptions import AirflowException, AirflowFailException
 except ImportError:  # Airflow 2.10
     from airflow.decorators import dag, task
     from airflow.exceptions import AirflowException, AirflowFailException
-    from airflow.hooks.base import BaseHook
     from airflow.models import Variable
+
+from nba_tracker_api import COLLECTION_RETRIES, api_is_healthy, collection_in_progress, graphql
 
 log = logging.getLogger(__name__)
 
-CONN_ID = "nba_tracker_api"
 WINDOW_VARIABLE = "nba_tracker_trade_deadline_window"
 EVERY_MINUTES = 30  # outside the window
 HEALTH_TIMEOUT = timedelta(minutes=4)
-CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 120
 READ_MUTATION = (
     "mutation { readLeagueLog { newCount revisedCount confirmedCount contradictedCount "
     "logOnlyCount errorCount errors errorCodes } }"
 )
-# The API's codes (nba_tracker.errors; this file ships to MWAA without the package).
-UNAUTHENTICATED = "UNAUTHENTICATED"
-COLLECTION_IN_PROGRESS = "COLLECTION_IN_PROGRESS"
 
 
 def parse_window(text: str | None) -> tuple[datetime, datetime] | None:
@@ -86,60 +82,13 @@ def is_due(moment: datetime, window: tuple[datetime, datetime] | None) -> bool:
     return moment.minute % EVERY_MINUTES < 5
 
 
-def api_endpoint() -> tuple[str, str | None]:
-    conn = BaseHook.get_connection(CONN_ID)
-    host = (conn.host or "").strip().rstrip("/")
-    if not host:
-        raise AirflowFailException(f"connection {CONN_ID!r} has no host")
-    if "://" in host:
-        return host, conn.password or None
-    scheme = conn.schema or "http"
-    return f"{scheme}://{host}" + (f":{conn.port}" if conn.port else ""), conn.password or None
-
-
-def error_codes(errors: list[Any]) -> set[str]:
-    return {
-        str((e.get("extensions") or {}).get("code"))
-        for e in errors
-        if isinstance(e, dict) and isinstance(e.get("extensions"), dict)
-    }
-
-
 def read_league_log() -> dict[str, Any]:
     """The mutation's result; raises with the RSS collection's rules."""
-    import requests
-
-    base, token = api_endpoint()
-    if not token:
-        raise AirflowFailException(f"connection {CONN_ID!r} has no password (the API token)")
-    response = requests.post(
-        f"{base}/graphql",
-        json={"query": READ_MUTATION},
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-    )
-    if response.status_code in (401, 403):
-        raise AirflowFailException(f"API refused the token: HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise AirflowException(f"API answered HTTP {response.status_code}: {response.text[:300]}")
-    if body.get("errors"):
-        messages = "; ".join(str(e.get("message", e)) for e in body["errors"])
-        if UNAUTHENTICATED in error_codes(body["errors"]):
-            raise AirflowFailException(f"API refused the token: {messages}")
-        raise AirflowException(f"API answered errors: {messages}")
-    data = body.get("data")
-    if response.status_code != 200 or not isinstance(data, dict):
-        raise AirflowException(f"API answered HTTP {response.status_code}: {response.text[:300]}")
-    return dict(data["readLeagueLog"])
+    return dict(graphql(READ_MUTATION, read_timeout=READ_TIMEOUT)["readLeagueLog"])
 
 
 def check_result(result: dict[str, Any]) -> dict[str, Any]:
-    codes = result.get("errorCodes") or []
-    if codes and all(c == COLLECTION_IN_PROGRESS for c in codes):
+    if collection_in_progress(result):
         log.info("a collection is in progress; the next run reads the log")
         return {**result, "inProgress": True}
     for error in result.get("errors") or []:
@@ -160,13 +109,7 @@ def check_result(result: dict[str, Any]) -> dict[str, Any]:
     dagrun_timeout=timedelta(minutes=10),
     tags=["nba-tracker", "collection"],
     doc_md=__doc__,
-    default_args={
-        "owner": "nba-tracker",
-        "retries": 2,
-        "retry_delay": timedelta(seconds=20),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=2),
-    },
+    default_args=COLLECTION_RETRIES,
 )
 def nba_league_log() -> None:
     @task.short_circuit(task_id="due")
@@ -182,14 +125,7 @@ def nba_league_log() -> None:
         timeout=HEALTH_TIMEOUT.total_seconds(),
     )
     def wait_for_api() -> bool:
-        import requests
-
-        base, _ = api_endpoint()
-        try:
-            return requests.get(f"{base}/health", timeout=(CONNECT_TIMEOUT, 10)).status_code == 200
-        except requests.RequestException as exc:
-            log.info("API not reachable at %s/health: %s", base, exc)
-            return False
+        return api_is_healthy()
 
     @task(task_id="read_league_log", execution_timeout=timedelta(minutes=4))
     def read() -> dict[str, Any]:

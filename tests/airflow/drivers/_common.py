@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any
+
+
+def on_import_path(dags_folder: str) -> None:
+    """Put the DAG folder on ``sys.path`` as the scheduler does: Airflow 2 at start-up,
+    Airflow 3's DAG processor and task runner per bundle (``BundleDagBag``); a plain
+    DagBag on Airflow 3 does not, and the DAG files import the helper module beside them."""
+    if dags_folder not in sys.path:
+        sys.path.append(dags_folder)
 
 
 def load_dagbag(dags_folder: str) -> Any:
     """A DagBag of the folder only; Airflow 3.3 dropped ``include_examples``."""
     from airflow.models import DagBag
+
+    on_import_path(dags_folder)
 
     kwargs: dict[str, Any] = {"dag_folder": dags_folder}
     if "include_examples" in inspect.signature(DagBag.__init__).parameters:

@@ -13,19 +13,23 @@ import os
 import sys
 from pathlib import Path
 
+from _common import on_import_path
+
 
 def main(dags_folder: str, out: str, cases: str) -> None:
+    on_import_path(dags_folder)
     path = Path(dags_folder) / "nba_rss_scraper.py"
     spec = importlib.util.spec_from_file_location("nba_rss_scraper_under_test", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     given = json.loads(cases)
+    import nba_tracker_api  # the helper module beside the DAG files
 
     connections = []
     for value in given.get("connections", []):
         os.environ["AIRFLOW_CONN_NBA_TRACKER_API"] = value
-        base, token = module.api_endpoint()
+        base, token = nba_tracker_api.api_endpoint()
         connections.append({"base": base, "token": token})
 
     verdicts = []

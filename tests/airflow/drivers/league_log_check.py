@@ -11,8 +11,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from _common import on_import_path
+
 
 def main(dags_folder: str, out: str, cases: str) -> None:
+    on_import_path(dags_folder)
     path = Path(dags_folder) / "nba_league_log.py"
     spec = importlib.util.spec_from_file_location("nba_league_log_under_test", path)
     assert spec and spec.loader
