@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 from rich.console import Console
@@ -17,8 +16,11 @@ from typer import _click as click  # the click that Typer's own classes are buil
 from typer.core import TyperCommand, TyperGroup
 
 from nba_tracker.errors import ConfigurationError, FeedError, TrackerError
-from nba_tracker.settings import Settings, get_settings
 from nba_tracker.terminal import guarded
+
+if TYPE_CHECKING:
+    # pydantic costs ~0.3 s to import: only commands that read settings pay it.
+    from nba_tracker.settings import Settings
 
 
 class _LazyGroup(TyperGroup):
@@ -82,6 +84,9 @@ app = typer.Typer(
     help="NBA Trade Tracker: every trade, signing and waiver from public feeds.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    # Click's plain help and usage errors: Typer's rich formatting imports Markdown and
+    # its parser (~0.1 s of every start) for text that has no markup.
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -92,6 +97,8 @@ console = Console()
 
 
 def _settings() -> Settings:
+    from nba_tracker.settings import get_settings
+
     try:
         return get_settings()
     except Exception as exc:  # pydantic's message names the bad variable
@@ -242,6 +249,8 @@ def scrape(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Run one collection and print what each feed gave."""
+    import asyncio
+
     from nba_tracker.ingest.pipeline import Collector
     from nba_tracker.ingest.registry import spec_for_location
     from nba_tracker.observability import configure_logging
@@ -300,6 +309,8 @@ def parse(
     json_output: Annotated[bool, typer.Option("--json", help="One JSON object per item.")] = False,
 ) -> None:
     """Show what the tracker makes of a feed's items. Writes nothing."""
+    import asyncio
+
     from nba_tracker.domain.analysis import analyze
     from nba_tracker.domain.times import utc_z
     from nba_tracker.ingest.fetch import Validators, fetch_all, fetch_options
