@@ -41,12 +41,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from nba_tracker.domain.alerts import AlertFilter, Channel  # noqa: E402
 from nba_tracker.domain.teams import ALL_TEAMS  # noqa: E402
-from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.pipeline import Collector  # noqa: E402
 from nba_tracker.ingest.registry import FeedSpec  # noqa: E402
 from nba_tracker.settings import Settings  # noqa: E402
 from nba_tracker.store import alerts as store  # noqa: E402
 from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction  # noqa: E402
+from nba_tracker.store.lock import LockMode  # noqa: E402
 from nba_tracker.store.migrate import prepare_database  # noqa: E402
 from nba_tracker.store.models import AlertOutbox, Story  # noqa: E402
 from tests.support.feeds import Item, rss  # noqa: E402

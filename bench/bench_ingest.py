@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nba_tracker.domain.analysis import analyze  # noqa: E402
 from nba_tracker.domain.news import AnalyzedItem  # noqa: E402
 from nba_tracker.ingest.fetch import Validators, fetch_all  # noqa: E402
-from nba_tracker.ingest.lock import LockMode  # noqa: E402
 from nba_tracker.ingest.parse import parse_feed  # noqa: E402
 from nba_tracker.ingest.pipeline import Collector, fetch_options  # noqa: E402
 from nba_tracker.ingest.registry import FeedSpec  # noqa: E402
 from nba_tracker.settings import Settings  # noqa: E402
 from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction  # noqa: E402
+from nba_tracker.store.lock import LockMode  # noqa: E402
 from nba_tracker.store.migrate import prepare_database  # noqa: E402
 from nba_tracker.store.models import Source  # noqa: E402
 from nba_tracker.store.writer import store_items  # noqa: E402

@@ -12,13 +12,13 @@ from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from nba_tracker.api import xmlwriter
 from nba_tracker.api.deps import get_session, unavailable_on_db_errors
 from nba_tracker.domain.classify import normalize_category
 from nba_tracker.domain.times import utc_z
 from nba_tracker.store import queries
+from nba_tracker.store.engine import Session
 from nba_tracker.store.queries import ArticleView, NewsFilter, TeamRef
 
 router = APIRouter(include_in_schema=False)

@@ -14,11 +14,10 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session, sessionmaker
 
-from nba_tracker.api.deps import DB_ERRORS
 from nba_tracker.domain.times import utc_z
 from nba_tracker.store import collection, faults
+from nba_tracker.store.engine import UNAVAILABLE_ERRORS, SessionFactory
 from nba_tracker.store.engine import ping as ping_database
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +41,7 @@ def _unhealthy(reason: str) -> JSONResponse:
 
 @router.get("/health")
 async def health(request: Request) -> JSONResponse:
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    factory: SessionFactory = request.app.state.sessionmaker
 
     settings = getattr(request.app.state, "settings", None)
     deadline = timedelta(seconds=getattr(settings, "collection_deadline_seconds", 900.0))
@@ -66,7 +65,7 @@ async def health(request: Request) -> JSONResponse:
             degraded = await anyio.to_thread.run_sync(ping, abandon_on_cancel=True)
     except TimeoutError:
         return _unhealthy("database did not answer in time")
-    except DB_ERRORS as exc:
+    except UNAVAILABLE_ERRORS as exc:
         orig = getattr(exc, "orig", None)
         return _unhealthy(f"database unavailable ({type(orig or exc).__name__})")
     if degraded:

@@ -9,7 +9,6 @@ from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from nba_tracker.api import xmlwriter
 from nba_tracker.api.atom import ATOM_NS, MEDIA_TYPE, _stamp, _sub, team_or_404
@@ -17,6 +16,7 @@ from nba_tracker.api.deps import get_session, unavailable_on_db_errors
 from nba_tracker.domain.league_journey import LedgerAsset
 from nba_tracker.domain.limits import is_id
 from nba_tracker.store import league_log
+from nba_tracker.store.engine import Session
 
 router = APIRouter(include_in_schema=False)
 FEED_SIZE = 50

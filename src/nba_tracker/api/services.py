@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import Sequence
 
 import anyio
-from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.api import metrics
 from nba_tracker.api.cache import ResponseCache
@@ -19,6 +18,7 @@ from nba_tracker.ingest.registry import FeedSpec
 from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
 from nba_tracker.store import queries
+from nba_tracker.store.engine import SessionFactory
 from nba_tracker.store.lock import LockMode
 from nba_tracker.translate import service as translation
 from nba_tracker.translate.backends import Translator, make_translator
@@ -30,7 +30,7 @@ class Services:
     def __init__(
         self,
         settings: Settings,
-        factory: sessionmaker[Session],
+        factory: SessionFactory,
         cache: ResponseCache,
         feeds: Sequence[FeedSpec] | None = None,
     ) -> None:

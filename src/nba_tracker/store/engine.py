@@ -9,9 +9,23 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from nba_tracker.settings import Settings
+
+__all__ = [
+    "UNAVAILABLE_ERRORS",
+    "Session",
+    "SessionFactory",
+    "engine_of",
+    "make_engine",
+    "make_sessionmaker",
+    "normalize_url",
+    "ping",
+    "transaction",
+]
 
 
 def normalize_url(url: str) -> str:
@@ -65,8 +79,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 # What the layers above hold to reach the database: they open sessions from it and hand
-# them to the store's functions, and never build a statement themselves.
+# them to the store's functions, and never build a statement themselves. ``Session`` is
+# re-exported for their annotations, so no layer above imports SQLAlchemy.
 SessionFactory = sessionmaker[Session]
+
+# The database did not answer (down, refused, the pool exhausted): a 503 to a client,
+# never a 500 — what a layer above catches without knowing SQLAlchemy.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def make_sessionmaker(engine: Engine) -> SessionFactory:

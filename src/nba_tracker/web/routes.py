@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from nba_tracker.api.deps import DB_ERRORS, DatabaseUnavailable, get_session, run_db
+from nba_tracker.api.deps import DatabaseUnavailable, get_session, run_db
 from nba_tracker.domain.classify import Category, Status
 from nba_tracker.domain.limits import MAX_ID, is_id
 from nba_tracker.store import league_log, queries
-from nba_tracker.store.engine import Session
+from nba_tracker.store.engine import UNAVAILABLE_ERRORS, Session
 from nba_tracker.store.queries import NewsFilter, QueryError
 from nba_tracker.web import TEMPLATES, i18n, names
 
@@ -102,7 +102,7 @@ def not_found_page(request: Request) -> HTMLResponse:
 def _guarded(request: Request, build: Callable[[], Response]) -> Response:
     try:
         return build()
-    except (DatabaseUnavailable, *DB_ERRORS):
+    except (DatabaseUnavailable, *UNAVAILABLE_ERRORS):
         return _render(
             "unavailable.html",
             {**_base(request), "retry_seconds": RETRY_SECONDS},

@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy.orm import Session, sessionmaker
 from strawberry.fastapi import BaseContext
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from nba_tracker.api.auth import FailedAuthLimiter, client_address, token_matches
 from nba_tracker.settings import Settings
+from nba_tracker.store.engine import SessionFactory
 
 
 @dataclass
 class Context(BaseContext):
     settings: Settings
-    sessionmaker: sessionmaker[Session]
+    sessionmaker: SessionFactory
     services: Any
     limiter: FailedAuthLimiter
     client: str

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
-from sqlalchemy.orm import Session
 
 from nba_tracker.api.graphql import types as t
 from nba_tracker.domain.classify import Category, normalize_category
 from nba_tracker.store import queries as q
+from nba_tracker.store.engine import Session
 
 # tradeNews returned the newest 100 in the original.
 NEWEST = 100

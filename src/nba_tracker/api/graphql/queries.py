@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from nba_tracker.api.deps import run_db
@@ -18,6 +17,7 @@ from nba_tracker.domain.limits import is_id
 from nba_tracker.domain.text import public_location
 from nba_tracker.errors import InvalidInput
 from nba_tracker.store import queries as q
+from nba_tracker.store.engine import Session
 
 T = TypeVar("T")
 
