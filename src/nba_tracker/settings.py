@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     # dispatcher container runs beside it (``alerts dispatch --forever``) and this is
     # false, so a burst of sends never shares a loop with requests and collections.
     dispatch_in_serve: bool = True
+    # ``alerts dispatch --forever`` lowers its own CPU priority by this much: on a machine
+    # it shares with the server, a burst of a thousand sends must not slow the collection
+    # that caused it (measured by make bench-alerts). On ECS the containers' CPU shares
+    # do the same between containers.
+    dispatcher_nice: int = Field(10, ge=0, le=19)
     # Web Push: the VAPID private key (PEM or base64url DER; Secrets Manager in AWS) and
     # the contact the push service may write to.
     vapid_private_key: SecretStr | None = None

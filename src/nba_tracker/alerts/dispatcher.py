@@ -102,6 +102,8 @@ class Dispatcher:
             if not store.anything_due(session, now):
                 return []
         with transaction(self._factory) as session:
+            # Story events first, in the same transaction: what they owe is claimable now.
+            store.fan_out(session, now)
             return store.claim(session, limit, self._lease, now)
 
     async def run_once(self) -> DispatchReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from collections.abc import Sequence
@@ -123,6 +124,8 @@ async def dispatch(
         if forever:
             # A service is stopped with SIGTERM (ECS, systemd): sends under way finish
             # and are recorded first, so the next dispatcher sends none of them again.
+            if settings.dispatcher_nice and hasattr(os, "nice"):
+                os.nice(settings.dispatcher_nice)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):

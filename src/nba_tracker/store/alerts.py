@@ -1,9 +1,13 @@
-"""Alert subscriptions and their outbox.
+"""Alert subscriptions, the story events a collection writes, and the outbox.
 
 :func:`enqueue_for_stories` runs inside the transaction that stores a feed's articles
-(``writer.store_items`` calls it after the stories are settled), so an alert exists
-exactly when the articles causing it do: a crash before the commit leaves neither, and a
-re-collection finds the (subscription, story, status) row already there.
+(``writer.store_items`` calls it after the stories are settled) and writes one story
+event per story touched, with the story's facts frozen: the alerts it may owe exist
+exactly when the articles causing them do (a crash before the commit leaves neither).
+The collection pays for ~100 rows, not for the ~1,600 alerts 1,000 subscriptions make
+of them. :func:`fan_out` — the dispatcher's, before each claim — turns events into
+outbox rows, one per (subscription, story, status): the unique key makes a re-collection
+or a second dispatcher fanning out the same event add nothing.
 
 Dispatchers claim rows with one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP
 LOCKED) RETURNING``: two of them never take the same row, and only a subscription's
@@ -31,7 +35,14 @@ from nba_tracker.domain.alerts import (
     alert_text,
     owed_status,
 )
-from nba_tracker.store.models import AlertOutbox, AlertSubscription, DeliveryState, Story, utcnow
+from nba_tracker.store.models import (
+    AlertOutbox,
+    AlertStoryEvent,
+    AlertSubscription,
+    DeliveryState,
+    Story,
+    utcnow,
+)
 from nba_tracker.store.reference import dialect_insert
 
 __all__ = [
@@ -45,6 +56,8 @@ __all__ = [
     "anything_due",
     "claim",
     "enqueue_for_stories",
+    "events_pending",
+    "fan_out",
     "failures",
     "get_subscription",
     "list_subscriptions",
@@ -55,6 +68,7 @@ __all__ = [
 ]
 
 OUTBOX = cast(Table, AlertOutbox.__table__)
+EVENTS = cast(Table, AlertStoryEvent.__table__)
 MAX_ERROR_CHARS = 500
 _OPEN = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
 
@@ -168,42 +182,91 @@ def remove_subscription(session: Session, subscription_id: int) -> bool:
 
 
 def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetime) -> int:
-    """Write the alerts owed for ``story_ids`` as they now stand; returns how many.
+    """One story event per story of ``story_ids``, as it now stands; returns how many.
 
-    One read of the subscriptions, one of the alerts these stories already have, one
-    insert; the unique key turns a concurrent writer's duplicate into nothing."""
+    Nothing when nobody subscribes: a subscription added later starts with the next
+    story, it is never sent what was stored before it."""
     ids = sorted(set(story_ids))
     if not ids:
         return 0
-    subscriptions = _subscription_index(session)
-    if not subscriptions:
+    newest = session.scalar(select(func.max(AlertSubscription.id)))
+    if newest is None:
         return 0
-    stories = [
-        StoryFacts(
-            id=r.id,
-            category=r.category,
-            status=r.status,
-            headline=r.headline,
-            teams=frozenset(r.teams or ()),
-            players=frozenset(r.players or ()),
-        )
+    rows = [
+        {
+            "story_id": r.id,
+            "facts": {
+                "category": r.category,
+                "status": r.status,
+                "headline": r.headline,
+                "teams": sorted(r.teams or ()),
+                "players": sorted(r.players or ()),
+            },
+            "last_subscription_id": int(newest),
+            "created_at": now,
+        }
         for r in session.execute(
             select(
                 Story.id, Story.category, Story.status, Story.headline, Story.teams, Story.players
             ).where(Story.id.in_(ids))
         )
     ]
+    if rows:
+        session.execute(EVENTS.insert(), rows)
+        # Read by whoever times commits (bench/bench_alerts.py): this transaction owes alerts.
+        session.info["alerts_enqueued"] = session.info.get("alerts_enqueued", 0) + len(rows)
+    return len(rows)
+
+
+def events_pending(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(EVENTS).where(EVENTS.c.fanned_out_at.is_(None))
+        )
+        or 0
+    )
+
+
+def fan_out(session: Session, now: datetime, limit: int = 500) -> int:
+    """Turn up to ``limit`` story events, oldest first, into the alerts they owe; returns
+    how many alerts. Events of one story are read in order, so reported then official
+    makes "now official". On PostgreSQL a second dispatcher skips the events this one
+    holds; on SQLite the database lock serialises them; the unique key settles any race."""
+    pick = (
+        select(EVENTS.c.id, EVENTS.c.story_id, EVENTS.c.facts, EVENTS.c.last_subscription_id)
+        .where(EVENTS.c.fanned_out_at.is_(None))
+        .order_by(EVENTS.c.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    events = session.execute(pick).all()
+    if not events:
+        return 0
+    subscriptions = _subscription_index(session)
+    story_ids = sorted({e.story_id for e in events})
     sent: dict[tuple[int, int], list[str]] = {}
     for sub_id, story_id, status in session.execute(
         select(AlertOutbox.subscription_id, AlertOutbox.story_id, AlertOutbox.status).where(
-            AlertOutbox.story_id.in_(ids)
+            AlertOutbox.story_id.in_(story_ids)
         )
     ):
         sent.setdefault((sub_id, story_id), []).append(status)
     rows: list[dict[str, Any]] = []
     payloads: dict[tuple[int, str, str | None], dict[str, Any]] = {}
-    for story in stories:
+    for event in events:
+        facts = event.facts
+        story = StoryFacts(
+            id=event.story_id,
+            category=facts["category"],
+            status=facts["status"],
+            headline=facts["headline"],
+            teams=frozenset(facts["teams"]),
+            players=frozenset(facts["players"]),
+        )
         for sub_id, filter_ in subscriptions.candidates(story):
+            if sub_id > event.last_subscription_id:
+                continue  # subscribed after this story was stored
             owed = owed_status(filter_, story, sent.get((sub_id, story.id), ()))
             if owed is None:
                 continue
@@ -212,6 +275,8 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
             key = (story.id, status.value, before)
             if key not in payloads:
                 payloads[key] = _payload(story, status.value, before)
+            # What this fan-out owes counts as sent for the story's later events.
+            sent.setdefault((sub_id, story.id), []).append(status.value)
             rows.append(
                 {
                     "subscription_id": sub_id,
@@ -227,9 +292,9 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
             )
     if rows:
         _insert_outbox(session, rows, now)
-    if rows:
-        # Read by whoever times commits (bench/bench_alerts.py): this transaction owes alerts.
-        session.info["alerts_enqueued"] = session.info.get("alerts_enqueued", 0) + len(rows)
+    session.execute(
+        update(EVENTS).where(EVENTS.c.id.in_([e.id for e in events])).values(fanned_out_at=now)
+    )
     return len(rows)
 
 
@@ -291,9 +356,11 @@ def _insert_outbox(session: Session, rows: list[dict[str, Any]], now: datetime) 
         "state, attempts, next_attempt_at, created_at) "
         "SELECT s, t, st, p, pl.body::json, %(state)s, 0, %(now)s, %(now)s "
         "FROM unnest(%(s)s::bigint[], %(t)s::bigint[], %(st)s::text[], %(p)s::text[], "
-        "%(i)s::int[]) AS r(s, t, st, p, i) "
+        "%(i)s::int[]) WITH ORDINALITY AS r(s, t, st, p, i, k) "
         "JOIN unnest(%(payloads)s::text[]) WITH ORDINALITY AS pl(body, n) ON pl.n = r.i "
-        "ORDER BY t, s ON CONFLICT DO NOTHING",
+        # Ids in the rows' order: a story's reported alert before its official one when
+        # one fan-out holds both events.
+        "ORDER BY k ON CONFLICT DO NOTHING",
         {
             "s": [r["subscription_id"] for r in rows],
             "t": [r["story_id"] for r in rows],
@@ -341,7 +408,13 @@ class ClaimedAlert:
 def anything_due(session: Session, now: datetime) -> bool:
     """A read alone: an idle dispatcher polling every fraction of a second checks in its
     own transaction first and so never takes SQLite's write lock for nothing."""
-    return bool(session.scalar(select(exists().where(_due(OUTBOX, now)))))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(_due(OUTBOX, now)) | exists().where(EVENTS.c.fanned_out_at.is_(None))
+            )
+        )
+    )
 
 
 def _due(table: Any, now: datetime) -> Any:

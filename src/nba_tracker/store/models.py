@@ -288,9 +288,30 @@ class AlertSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AlertStoryEvent(Base):
+    """A story as the articles just stored left it, for the alerts it may owe: written in
+    those articles' own transaction, one row per story touched, so a collection pays for
+    the stories it wrote, not for every subscription they reach. The dispatcher fans it
+    out into :class:`AlertOutbox` (``store.alerts.fan_out``) and stamps ``fanned_out_at``.
+
+    ``facts`` freezes what a filter reads and what is sent (category, status, headline,
+    teams, players); ``last_subscription_id`` is the newest subscription at the commit,
+    so one added later is not sent a story stored before it."""
+
+    __tablename__ = "alert_story_events"
+    __table_args__ = (Index("ix_alert_story_events_pending", "fanned_out_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    last_subscription_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class AlertOutbox(Base):
-    """One alert owed: written in the transaction that stored the articles causing it,
-    unique per (subscription, story, status) so no re-collection makes a second."""
+    """One alert owed, unique per (subscription, story, status) so no re-collection or
+    second fan-out makes a second; its payload is frozen from the story event."""
 
     __tablename__ = "alert_outbox"
     __table_args__ = (

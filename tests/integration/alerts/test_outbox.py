@@ -87,11 +87,33 @@ def subscribe(factory: SessionFactory, target: str, **filter_: object) -> store.
 
 
 def outbox(factory: SessionFactory) -> list[tuple[int, int, str, str | None]]:
+    """The outbox once the story events are fanned out, as the dispatcher does first."""
+    with transaction(factory) as s:
+        store.fan_out(s, datetime.now(UTC))
     with transaction(factory) as s:
         return [
             (r.subscription_id, r.story_id, r.status, r.previous_status)
             for r in s.scalars(select(AlertOutbox).order_by(AlertOutbox.id))
         ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_the_collection_writes_story_events_and_a_later_follower_gets_none(
+    factory: SessionFactory, tmp_path: Path
+) -> None:
+    """The articles' transaction writes one event per story touched (five outlets, five
+    feed transactions, one story), no outbox row; a subscription added after that commit
+    is not sent the story even though the events are fanned out after it."""
+    early = subscribe(factory, "http://127.0.0.1:9/x", teams=["MEM"])
+    collect(factory, tmp_path, reported_by_five())
+    with transaction(factory) as s:
+        assert store.events_pending(s) == len(OUTLETS)
+        assert s.scalar(select(func.count()).select_from(AlertOutbox)) == 0
+    subscribe(factory, "http://127.0.0.1:9/late", teams=["MEM"])
+    assert [(r[0], r[2]) for r in outbox(factory)] == [(early.id, "reported")]
+    with transaction(factory) as s:
+        assert store.events_pending(s) == 0
+    assert len(outbox(factory)) == 1  # a second fan-out adds nothing
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)

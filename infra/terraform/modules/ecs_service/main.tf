@@ -243,12 +243,15 @@ resource "aws_ecs_task_definition" "this" {
   # in its own process, so a burst of a thousand sends never shares an event loop with
   # requests or a collection. Both are essential: a task without its dispatcher would
   # keep owing alerts silently, so ECS replaces it. Every task has one; claims are safe
-  # across them (FOR UPDATE SKIP LOCKED).
+  # across them (FOR UPDATE SKIP LOCKED). Under contention the task's CPU is shared 3:1
+  # in favour of "app" (container cpu units are relative weights), as
+  # NBA_TRACKER_DISPATCHER_NICE does on one machine.
   container_definitions = jsonencode([
     {
       name                   = local.container_name
       image                  = "${var.image_repository_url}:${var.image_tag}"
       essential              = true
+      cpu                    = var.cpu - floor(var.cpu / 4)
       readonlyRootFilesystem = true
       portMappings = [
         { containerPort = var.container_port, protocol = "tcp" }
@@ -274,6 +277,7 @@ resource "aws_ecs_task_definition" "this" {
       name                   = local.dispatcher_name
       image                  = "${var.image_repository_url}:${var.image_tag}"
       essential              = true
+      cpu                    = floor(var.cpu / 4)
       readonlyRootFilesystem = true
       command                = ["nba-tracker", "alerts", "dispatch", "--forever"]
       environment            = [for k, v in var.environment : { name = k, value = v }]
