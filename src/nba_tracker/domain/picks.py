@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nba_tracker.domain._fold import fold
 from nba_tracker.domain.teams import team_spans
 
-__all__ = ["Assets", "Pick", "find_assets", "find_picks"]
+__all__ = ["Pick", "find_picks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +25,6 @@ class Pick:
 
     def to_json_dict(self) -> dict[str, int | str | None]:
         return {"year": self.year, "round": self.round, "original_team": self.original_team}
-
-
-@dataclass(frozen=True, slots=True)
-class Assets:
-    """What changes hands besides players."""
-
-    picks: tuple[Pick, ...]
-    pick_swaps: int
-    cash: bool
-    trade_exception: bool
 
 
 _COUNTS = {
@@ -54,9 +44,6 @@ _PICK_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED_RE = re.compile(r"\bNo\.\s?(?P<n>\d{1,2})\s+(?:overall\s+)?pick\b", re.IGNORECASE)
-_SWAP_RE = re.compile(r"\bpick swaps?\b|\bswap rights\b|\bswap of (?:first|second)", re.IGNORECASE)
-_CASH_RE = re.compile(r"\bcash(?: considerations)?\b", re.IGNORECASE)
-_TPE_RE = re.compile(r"\btrade exception\b|\bTPE\b|\bdisabled player exception\b", re.IGNORECASE)
 
 
 def _owner(folded: str, start: int, end: int, lead: str | None) -> str | None:
@@ -116,13 +103,3 @@ def find_picks(text: str) -> list[Pick]:
         found.append((m.start(), Pick(None, 1 if n <= 30 else 2, None)))
     found.sort(key=lambda x: x[0])
     return [p for _, p in found]
-
-
-def find_assets(text: str) -> Assets:
-    """Picks, pick swaps, cash and trade exceptions named in ``text``."""
-    return Assets(
-        picks=tuple(find_picks(text)),
-        pick_swaps=len(_SWAP_RE.findall(text)),
-        cash=bool(_CASH_RE.search(text)),
-        trade_exception=bool(_TPE_RE.search(text)),
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nba_tracker.domain.analysis import analyze
-from nba_tracker.domain.picks import Pick, find_assets, find_picks
+from nba_tracker.domain.picks import Pick, find_picks
 from nba_tracker.domain.players import PlayerMention, find_players
 from nba_tracker.domain.teams import ALL_TEAMS, by_abbreviation, find_teams
 
@@ -102,13 +102,6 @@ def test_picks_year_round_and_owner() -> None:
     assert picks[2:] == [Pick(None, 1, None)] * 4
     assert find_picks("a 2026 first-round draft pick (via Indiana)") == [Pick(2026, 1, "IND")]
     assert find_picks("in their first game since the first round") == []
-
-
-def test_other_assets() -> None:
-    assets = find_assets("cash considerations, a trade exception and a 2028 pick swap")
-    assert assets.cash
-    assert assets.trade_exception
-    assert assets.pick_swaps == 1
 
 
 def test_analysis_json_shape() -> None:
