@@ -247,53 +247,37 @@ resource "aws_ecs_task_definition" "this" {
   # in favour of "app" (container cpu units are relative weights), as
   # NBA_TRACKER_DISPATCHER_NICE does on one machine.
   container_definitions = jsonencode([
-    {
-      name                   = local.container_name
-      image                  = "${var.image_repository_url}:${var.image_tag}"
-      essential              = true
-      cpu                    = var.cpu - floor(var.cpu / 4)
-      readonlyRootFilesystem = true
-      portMappings = [
-        { containerPort = var.container_port, protocol = "tcp" }
-      ]
-      environment = [
-        for k, v in merge(var.environment, { NBA_TRACKER_DISPATCH_IN_SERVE = "false" }) :
-        { name = k, value = v }
-      ]
-      secrets = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = local.region
-          awslogs-stream-prefix = "app"
+    for c in [
+      {
+        name         = local.container_name
+        cpu          = var.cpu - floor(var.cpu / 4)
+        portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
+        environment  = merge(var.environment, { NBA_TRACKER_DISPATCH_IN_SERVE = "false" })
+      },
+      {
+        name        = local.dispatcher_name
+        cpu         = floor(var.cpu / 4)
+        command     = ["nba-tracker", "alerts", "dispatch", "--forever"]
+        environment = var.environment
+      },
+      ] : merge(c, {
+        # What both share: the image, the secrets, a read-only root with /tmp writable,
+        # and the log group, each under a stream prefix of its own name.
+        image                  = "${var.image_repository_url}:${var.image_tag}"
+        essential              = true
+        readonlyRootFilesystem = true
+        environment            = [for k, v in c.environment : { name = k, value = v }]
+        secrets                = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
+        mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+        logConfiguration = {
+          logDriver = "awslogs"
+          options = {
+            awslogs-group         = aws_cloudwatch_log_group.this.name
+            awslogs-region        = local.region
+            awslogs-stream-prefix = c.name
+          }
         }
-      }
-    },
-    {
-      name                   = local.dispatcher_name
-      image                  = "${var.image_repository_url}:${var.image_tag}"
-      essential              = true
-      cpu                    = floor(var.cpu / 4)
-      readonlyRootFilesystem = true
-      command                = ["nba-tracker", "alerts", "dispatch", "--forever"]
-      environment            = [for k, v in var.environment : { name = k, value = v }]
-      secrets                = [for k, v in local.secret_refs : { name = k, valueFrom = v }]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = local.region
-          awslogs-stream-prefix = local.dispatcher_name
-        }
-      }
-    }
+    })
   ])
 
   tags = var.tags
