@@ -17,7 +17,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
-from nba_tracker.domain.analysis import analyze
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.ingest.parse import ParsedFeed, ParsedItem, parse_feed
 from nba_tracker.observability import get_logger
@@ -35,6 +34,10 @@ def parse_body(body: bytes, fetched_at: datetime, max_items: int) -> ParsedFeed:
 
 
 def analyze_items(items: Sequence[ParsedItem]) -> list[AnalyzedItem]:
+    # Imported on first use: its patterns and model cost ~0.2 s to load, and a collection
+    # whose items are all known already (most of them) never analyses anything.
+    from nba_tracker.domain.analysis import analyze
+
     return [AnalyzedItem(item, analyze(item.title, item.summary)) for item in items]
 
 
