@@ -165,6 +165,8 @@ def test_guide_in_order(deployed: Deployed, mode: str, tmp_path: Path) -> None:
     by_area = {(f["area"], f["severity"], f["seen"]) for f in findings}
     no_image = ("ecs", "high", "image nba-tracker-dev:latest is not in ECR")
     assert (no_image in by_area) == (n == 0), findings
+    # Both containers of the task run that image: it is one finding, not one per container.
+    assert sum(f["seen"] == no_image[2] for f in findings) == (n == 0), findings
     if n:
         assert {f["severity"] for f in findings if f["area"] == "ecs"} == {"ok"}, findings
     assert {f["severity"] for f in findings if f["area"] == "db"} == {"ok"}, findings

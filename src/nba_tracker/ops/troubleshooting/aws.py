@@ -170,8 +170,8 @@ def _check_image(ctx: OpsContext, service: dict[str, Any]) -> list[Finding]:
         .get("containerDefinitions", [])
     )
     findings = []
-    for container in containers:
-        image = container.get("image", "")
+    # The task's containers (app, dispatcher) share one image: one finding, not one each.
+    for image in dict.fromkeys(c.get("image", "") for c in containers):
         repo_part, _, tag = image.rpartition(":")
         if ".dkr.ecr." not in image or "/" not in repo_part:
             continue
