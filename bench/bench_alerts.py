@@ -53,6 +53,7 @@ from nba_tracker.store.engine import make_engine, make_sessionmaker, transaction
 from nba_tracker.store.lock import LockMode  # noqa: E402
 from nba_tracker.store.migrate import prepare_database  # noqa: E402
 from nba_tracker.store.models import AlertOutbox, AlertStoryEvent, Story  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 from tests.support.feeds import Item, rss  # noqa: E402
 
 SUBSCRIPTIONS = 1000
@@ -85,14 +86,6 @@ import uvicorn
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False,
             http="httptools")
 """
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.contextmanager

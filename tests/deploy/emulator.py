@@ -29,7 +29,7 @@ Usage: python tests/deploy/emulator.py -H 127.0.0.1 -p PORT   (the arguments of 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.awslambda.models import LambdaFunction
@@ -131,19 +131,14 @@ def _db_instance_keeping_insights(self: Any, *args: Any, **kwargs: Any) -> None:
 DBInstance.__init__ = _db_instance_keeping_insights  # type: ignore[method-assign]
 
 
+_scaling_info = DBCluster.scaling_configuration_info
+
+
 def _v1_scaling_only(self: Any) -> dict[str, Any] | None:
     # AWS describes ScalingConfigurationInfo only for Serverless v1 clusters.
     if self.engine_mode != "serverless" or not self.scaling_configuration:
         return None
-    configuration = self.scaling_configuration
-    return {
-        "MinCapacity": configuration.get("min_capacity"),
-        "MaxCapacity": configuration.get("max_capacity"),
-        "AutoPause": configuration.get("auto_pause"),
-        "SecondsUntilAutoPause": configuration.get("seconds_until_auto_pause"),
-        "TimeoutAction": configuration.get("timeout_action"),
-        "SecondsBeforeTimeout": configuration.get("seconds_before_timeout"),
-    }
+    return cast(dict[str, Any], _scaling_info.fget(self))
 
 
 DBCluster.scaling_configuration_info = property(_v1_scaling_only)  # type: ignore[assignment,method-assign]

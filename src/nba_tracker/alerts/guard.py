@@ -7,12 +7,14 @@ an address that was checked. https only; redirects are never followed (a 3xx is 
 delivery); timeouts are short and a response body is read to a cap, so a slow or chatty
 receiver costs one task a few seconds, never the collection.
 
-The client is aiohttp's, not httpx's (which the fetcher uses): with the dispatcher's 64
-sends in flight httpx's connection pool falls to ~80 posts per second on loopback where
-aiohttp keeps ~2,200 (encode/httpx#3215; measured by ``make bench-alerts``), and a
-collection that owes 1,600 alerts must reach its receivers within a second. ``loopback`` mode (``NBA_TRACKER_ALERTS_ALLOW_LOOPBACK``) lets ``http://`` and
-this machine's own addresses through, for tests and a laptop; private and link-local
+``loopback`` mode (``NBA_TRACKER_ALERTS_ALLOW_LOOPBACK``) lets ``http://`` and this
+machine's own addresses through, for tests and a laptop; private and link-local
 addresses stay refused.
+
+The client is aiohttp's, not httpx's (which the fetcher uses): with the dispatcher's 64
+sends in flight httpx's connection pool falls to ~90 posts per second on loopback where
+aiohttp keeps thousands (encode/httpx#3215; both measured by ``make bench-alerts``), and
+a collection that owes 1,600 alerts must reach its receivers within a second.
 """
 
 from __future__ import annotations

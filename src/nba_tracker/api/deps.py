@@ -14,9 +14,6 @@ from nba_tracker.store.engine import UNAVAILABLE_ERRORS, Session, SessionFactory
 
 T = TypeVar("T")
 
-# The database is away or overloaded (connection refused or lost, pool exhausted) — not
-# a bad statement, which is a bug and must surface as one.
-
 
 def get_session(request: Request) -> Iterator[Session]:
     factory: SessionFactory = request.app.state.sessionmaker
@@ -38,7 +35,9 @@ async def run_db(factory: SessionFactory, work: Callable[[Session], T]) -> T:
 
 @contextmanager
 def unavailable_on_db_errors() -> Iterator[None]:
-    """A database that is away (:data:`~nba_tracker.store.engine.UNAVAILABLE_ERRORS`) within becomes :class:`DatabaseUnavailable`."""
+    """A database that is away within (refused, lost, the pool exhausted:
+    :data:`~nba_tracker.store.engine.UNAVAILABLE_ERRORS`) becomes
+    :class:`DatabaseUnavailable`; a bad statement is a bug and surfaces as one."""
     try:
         yield
     except UNAVAILABLE_ERRORS as exc:

@@ -48,7 +48,6 @@ from nba_tracker.store.reference import dialect_insert
 __all__ = [
     "ClaimedAlert",
     "DeliveryState",
-    "DeliveryState",
     "DeliveryView",
     "Finished",
     "SubscriptionView",
@@ -333,7 +332,7 @@ def _subscription_index(session: Session) -> SubscriptionIndex:
 
 
 def _insert_outbox(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
-    """PostgreSQL takes the rows as arrays in one statement (a collection owing a few
+    """PostgreSQL takes the rows as arrays in one statement (a fan-out owing a few
     thousand alerts pays one round trip); SQLite one cached statement executed many times."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
@@ -476,21 +475,24 @@ def claim(session: Session, limit: int, lease: timedelta, now: datetime) -> list
             ).where(AlertSubscription.id.in_({o.subscription_id for o in claimed}))
         )
     }
-    return [
-        ClaimedAlert(
-            id=o.id,
-            subscription_id=o.subscription_id,
-            channel=receivers[o.subscription_id].channel,
-            target=receivers[o.subscription_id].target,
-            secret=receivers[o.subscription_id].secret,
-            story_id=o.story_id,
-            status=o.status,
-            payload=dict(o.payload),
-            attempts=o.attempts,
-            created_at=o.created_at,
+    alerts = []
+    for o in sorted(claimed, key=lambda o: o.id):
+        receiver = receivers[o.subscription_id]
+        alerts.append(
+            ClaimedAlert(
+                id=o.id,
+                subscription_id=o.subscription_id,
+                channel=receiver.channel,
+                target=receiver.target,
+                secret=receiver.secret,
+                story_id=o.story_id,
+                status=o.status,
+                payload=dict(o.payload),
+                attempts=o.attempts,
+                created_at=o.created_at,
+            )
         )
-        for o in sorted(claimed, key=lambda o: o.id)
-    ]
+    return alerts
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def engine_of(factory: SessionFactory) -> Engine:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+def transaction(factory: SessionFactory) -> Iterator[Session]:
     """Commit on success, roll back on any exception."""
     with factory() as session, session.begin():
         yield session
