@@ -9,7 +9,9 @@ receiver that was down hears everything afterwards in order; after
 
 It never runs inside the collection: ``serve`` runs it as its own task and
 ``nba-tracker alerts dispatch`` as its own process, each claim is one statement, and
-sends happen outside any transaction.
+sends happen outside any transaction. Idle on PostgreSQL, it sleeps until the commit
+that owes alerts wakes it (``store.wakeups``) or the next retry falls due; on SQLite it
+polls.
 """
 
 from __future__ import annotations
@@ -28,11 +30,17 @@ from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
 from nba_tracker.store import alerts as store
 from nba_tracker.store.engine import SessionFactory, transaction
+from nba_tracker.store.wakeups import Wakeups
 
 __all__ = ["DispatchReport", "Dispatcher", "backoff_seconds"]
 
 log = get_logger(__name__)
 BATCH = 500
+# A listening dispatcher still looks at least this often, in case a wake-up is lost
+# (a notification is not stored: a listener reconnecting misses what was sent meanwhile).
+IDLE_CHECK_SECONDS = 5.0
+# How long a dispatcher whose wake-up connection failed polls before trying it again.
+RELISTEN_SECONDS = 30.0
 
 
 def backoff_seconds(attempts: int, base: float, cap: float, jitter: float = 0.1) -> float:
@@ -70,8 +78,10 @@ class Dispatcher:
         settings: Settings,
         sender: Sender | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        idle_check_seconds: float = IDLE_CHECK_SECONDS,
     ) -> None:
         self._factory = factory
+        self._idle_check = idle_check_seconds
         self._settings = settings
         self._clock = clock
         self._own_client = sender is None
@@ -96,19 +106,21 @@ class Dispatcher:
         if self._own_client:
             await self.sender.aclose()
 
-    def _claim(self, limit: int = BATCH) -> list[store.ClaimedAlert]:
+    def _claim(self, limit: int = BATCH) -> tuple[list[store.ClaimedAlert], datetime | None]:
+        """What is claimable now, and when to look again if that is nothing."""
         now = self._clock()
         with transaction(self._factory) as session:
-            if not store.anything_due(session, now):
-                return []
+            due = store.next_due(session, now)
+        if due is None or due > now:
+            return [], due
         with transaction(self._factory) as session:
             # Story events first, in the same transaction: what they owe is claimable now.
             store.fan_out(session, now)
-            return store.claim(session, limit, self._lease, now)
+            return store.claim(session, limit, self._lease, now), None
 
     async def run_once(self) -> DispatchReport:
         """One round: everything due now, at most one per subscription."""
-        claimed = await anyio.to_thread.run_sync(self._claim)
+        claimed, _ = await anyio.to_thread.run_sync(self._claim)
         if not claimed:
             return DispatchReport()
         outcomes = await asyncio.gather(*(self._send(a) for a in claimed))
@@ -188,19 +200,39 @@ class Dispatcher:
                 break
         return total
 
+    def _idle_seconds(self, due: datetime | None, listening: bool) -> float:
+        """How long to sleep with nothing claimable. Polling, ``alert_poll_seconds``.
+        Listening, until the next retry is due, at most ``idle_check_seconds``; never
+        less than the poll interval, so an alert due but held behind its subscription's
+        earlier one (another dispatcher is sending it) is not asked for in a busy loop."""
+        poll = self._settings.alert_poll_seconds
+        if not listening:
+            return poll
+        if due is None:
+            return self._idle_check
+        until = (due - self._clock()).total_seconds()
+        return min(self._idle_check, max(poll, until))
+
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         """Keep up to ``alert_concurrency`` sends in flight: whenever one finishes, its
         outcome is recorded and more is claimed, so a slow receiver holds its own alert
-        and nobody else's. Idle, it polls every ``alert_poll_seconds``; a failing
-        database is logged and waited out, never fatal."""
+        and nobody else's. Idle, it sleeps until woken (PostgreSQL) or polls every
+        ``alert_poll_seconds`` (SQLite); a failing database is logged and waited out,
+        never fatal."""
         stop = stop or asyncio.Event()
+        wakeups = await Wakeups.connect(self._factory)
+        listened_at = asyncio.get_running_loop().time()
         inflight: dict[asyncio.Task[tuple[Outcome, datetime]], store.ClaimedAlert] = {}
         # Claimed ahead of the sends: while ``alert_concurrency`` are on the wire (the
         # semaphore in _send), as many more wait claimed, so a send that ends is replaced
         # at once instead of after a claim's round trip. A waiting alert starts within one
         # timeout, well inside its lease.
         capacity = 2 * self._settings.alert_concurrency
-        log.info("Alert dispatcher running", concurrency=self._settings.alert_concurrency)
+        log.info(
+            "Alert dispatcher running",
+            concurrency=self._settings.alert_concurrency,
+            woken_by="notify" if wakeups else "polling",
+        )
         try:
             while not stop.is_set():
                 done = [t for t in inflight if t.done()]
@@ -215,9 +247,10 @@ class Dispatcher:
                         # again: at least once, never lost.
                         log.error("Recording alert outcomes failed", exc_info=True)
                 claimed: list[store.ClaimedAlert] = []
+                due: datetime | None = None
                 if len(inflight) < capacity:
                     try:
-                        claimed = await anyio.to_thread.run_sync(
+                        claimed, due = await anyio.to_thread.run_sync(
                             self._claim, min(BATCH, capacity - len(inflight))
                         )
                     except Exception:
@@ -226,10 +259,18 @@ class Dispatcher:
                     inflight[asyncio.create_task(self._send(alert))] = alert
                 if claimed:
                     continue
+                if wakeups and not wakeups.alive:
+                    await wakeups.aclose()
+                    wakeups, listened_at = None, asyncio.get_running_loop().time()
+                elif not wakeups and self._relisten_due(listened_at):
+                    wakeups = await Wakeups.connect(self._factory)
+                    listened_at = asyncio.get_running_loop().time()
                 waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}
+                if wakeups:
+                    waiters.add(asyncio.ensure_future(wakeups.woken()))
                 await asyncio.wait(
                     waiters | set(inflight),
-                    timeout=self._settings.alert_poll_seconds,
+                    timeout=self._idle_seconds(due, wakeups is not None),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 for waiter in waiters:
@@ -247,3 +288,12 @@ class Dispatcher:
         finally:
             for task in inflight:
                 task.cancel()
+            if wakeups:
+                await wakeups.aclose()
+
+    def _relisten_due(self, since: float) -> bool:
+        """SQLite never listens; PostgreSQL tries again a while after a failure."""
+        return (
+            Wakeups.possible(self._factory)
+            and asyncio.get_running_loop().time() - since >= RELISTEN_SECONDS
+        )

@@ -44,6 +44,7 @@ from nba_tracker.store.models import (
     utcnow,
 )
 from nba_tracker.store.reference import dialect_insert
+from nba_tracker.store.wakeups import wake_dispatchers
 
 __all__ = [
     "ClaimedAlert",
@@ -52,7 +53,6 @@ __all__ = [
     "Finished",
     "SubscriptionView",
     "add_subscription",
-    "anything_due",
     "claim",
     "enqueue_for_stories",
     "events_pending",
@@ -60,6 +60,7 @@ __all__ = [
     "failures",
     "get_subscription",
     "list_subscriptions",
+    "next_due",
     "record_outcomes",
     "remove_subscription",
     "replay",
@@ -212,6 +213,7 @@ def enqueue_for_stories(session: Session, story_ids: Iterable[int], now: datetim
     ]
     if rows:
         session.execute(EVENTS.insert(), rows)
+        wake_dispatchers(session)
         # Read by whoever times commits (bench/bench_alerts.py): this transaction owes alerts.
         session.info["alerts_enqueued"] = session.info.get("alerts_enqueued", 0) + len(rows)
     return len(rows)
@@ -404,16 +406,28 @@ class ClaimedAlert:
     created_at: datetime
 
 
-def anything_due(session: Session, now: datetime) -> bool:
-    """A read alone: an idle dispatcher polling every fraction of a second checks in its
-    own transaction first and so never takes SQLite's write lock for nothing."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(_due(OUTBOX, now)) | exists().where(EVENTS.c.fanned_out_at.is_(None))
-            )
-        )
+def next_due(session: Session, now: datetime) -> datetime | None:
+    """When the dispatcher next has work: ``now`` while a story event waits to be fanned
+    out, else the earliest retry or lapsed lease; ``None`` when nothing is open. A read
+    alone, so an idle dispatcher checking in never takes SQLite's write lock for nothing,
+    and a listening one knows how long it may sleep."""
+    pending_retry = (
+        select(func.min(OUTBOX.c.next_attempt_at))
+        .where(OUTBOX.c.state == DeliveryState.PENDING)
+        .scalar_subquery()
     )
+    lease_end = (
+        select(func.min(OUTBOX.c.claimed_until))
+        .where(OUTBOX.c.state == DeliveryState.SENDING)
+        .scalar_subquery()
+    )
+    events, retry_at, lease_at = session.execute(
+        select(exists().where(EVENTS.c.fanned_out_at.is_(None)), pending_retry, lease_end)
+    ).one()
+    if events:
+        return now
+    times = [t for t in (retry_at, lease_at) if t is not None]
+    return min(times) if times else None
 
 
 def _due(table: Any, now: datetime) -> Any:
@@ -625,7 +639,10 @@ def replay(
     result = session.execute(
         stmt.values(state=DeliveryState.PENDING, attempts=0, next_attempt_at=now)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    queued = int(getattr(result, "rowcount", 0) or 0)
+    if queued:
+        wake_dispatchers(session)
+    return queued
 
 
 def state_counts(session: Session) -> dict[str, int]:

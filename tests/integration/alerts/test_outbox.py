@@ -338,3 +338,109 @@ def test_a_slow_receiver_holds_only_its_own_alerts(factory: SessionFactory, tmp_
 
         assert asyncio.run(run()) < 1.5  # not behind the 2 s receiver
     assert len(slow.requests) == 2
+
+
+# An idle dispatcher on PostgreSQL sleeps on LISTEN: these dispatchers would not look
+# again for a minute on their own, so an alert arriving within seconds was woken by the
+# commit that owed it.
+ASLEEP = dict(idle_check_seconds=120.0)
+WOKEN_WITHIN = 10.0
+
+
+def sleepy_settings() -> Settings:
+    return settings().model_copy(update={"alert_poll_seconds": 60.0})
+
+
+async def until(condition: object, limit: float) -> float:
+    """Seconds until ``condition()`` holds; fails the test after ``limit``."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while not condition():  # type: ignore[operator]
+        assert loop.time() - started < limit, "not woken: the dispatcher was left to poll"
+        await asyncio.sleep(0.02)
+    return loop.time() - started
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_the_collections_commit_wakes_an_idle_dispatcher(
+    factory: SessionFactory, tmp_path: Path
+) -> None:
+    with Receiver() as hook:
+        subscribe(factory, hook.url(), teams=["MEM"])
+
+        async def run() -> None:
+            d = Dispatcher(factory, sleepy_settings(), **ASLEEP)
+            stop = asyncio.Event()
+            task = asyncio.create_task(d.run_forever(stop))
+            await asyncio.sleep(0.5)  # connected, found nothing, asleep
+            await asyncio.to_thread(collect, factory, tmp_path, reported_by_five())
+            await until(lambda: len(hook.accepted) == 1, WOKEN_WITHIN)
+            stop.set()
+            await task
+            await d.aclose()
+
+        asyncio.run(run())
+    with transaction(factory) as s:
+        assert store.state_counts(s)["delivered"] == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_replay_wakes_an_idle_dispatcher(factory: SessionFactory, tmp_path: Path) -> None:
+    from nba_tracker.alerts import service
+    from tests.support.receivers import Answer
+
+    refusing = True
+    with Receiver(lambda _r: Answer(400 if refusing else 204)) as hook:
+        subscribe(factory, hook.url(), teams=["MEM"])
+        collect(factory, tmp_path, reported_by_five())
+
+        async def run() -> None:
+            nonlocal refusing
+            d = Dispatcher(factory, sleepy_settings(), **ASLEEP)
+            stop = asyncio.Event()
+            task = asyncio.create_task(d.run_forever(stop))
+
+            def failed() -> bool:
+                with transaction(factory) as s:
+                    return store.state_counts(s)["failed"] == 1
+
+            await until(failed, WOKEN_WITHIN)
+            await asyncio.sleep(0.3)  # asleep again
+            refusing = False
+            assert await asyncio.to_thread(service.replay, factory) == 1
+            await until(lambda: len(hook.accepted) == 1, WOKEN_WITHIN)
+            stop.set()
+            await task
+            await d.aclose()
+
+        asyncio.run(run())
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_next_due_is_the_earliest_open_work(factory: SessionFactory, tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    with transaction(factory) as s:
+        assert store.next_due(s, now) is None  # nothing open: sleep as long as allowed
+    subscribe(factory, "http://127.0.0.1:9/x", teams=["MEM"])
+    collect(factory, tmp_path, reported_by_five())
+    with transaction(factory) as s:
+        assert store.next_due(s, now) == now  # story events wait for their fan-out
+    outbox(factory)  # fanned out: the alert is due from now on
+    now = datetime.now(UTC)
+    lease = timedelta(seconds=20)
+    with transaction(factory) as s:
+        [claimed] = store.claim(s, 10, lease, now)
+    with transaction(factory) as s:
+        assert store.next_due(s, now) == now + lease  # a send under way, until its lease ends
+    later = now + timedelta(seconds=42)
+    with transaction(factory) as s:
+        store.record_outcomes(
+            s,
+            [
+                store.Finished(
+                    claimed.id, store.DeliveryState.PENDING, next_attempt_at=later, error="x"
+                )
+            ],
+        )
+    with transaction(factory) as s:
+        assert store.next_due(s, now) == later  # a retry backing off
