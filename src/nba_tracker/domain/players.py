@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from nba_api.stats.static import players as _static_players
+from importlib import resources
 
 from nba_tracker.domain._fold import fold, fold_key
 
@@ -75,22 +74,26 @@ class _Entry:
     tokens: tuple[str, ...]
     name: str
     nba_id: int
-    rank: tuple[int, int, int]  # higher wins a shared key: exact spelling, active, newer
+
+
+# The index, built from nba_api's player list by ``index_lines_from_nba_api`` and shipped
+# precomputed: building it folds some 5,000 names, most of a start-up's matching cost.
+# A test compares the file with nba_api (and says how to rewrite it after an upgrade).
+INDEX_FILE = "player_index.tsv"
 
 
 def _recent(p: dict[str, object]) -> bool:
     return bool(p["is_active"]) or int(str(p["id"])) >= 100_000
 
 
-def _build_index() -> dict[str, list[_Entry]]:
-    best: dict[tuple[str, ...], _Entry] = {}
+def index_lines_from_nba_api() -> list[str]:
+    """The index as ``INDEX_FILE`` holds it: one ``tokens<TAB>name<TAB>id`` line per
+    entry, grouped by first token, longest first within a group."""
+    from nba_api.stats.static import players as static_players
 
-    def offer(tokens: tuple[str, ...], entry: _Entry) -> None:
-        current = best.get(tokens)
-        if current is None or entry.rank > current.rank:
-            best[tokens] = _Entry(tokens, entry.name, entry.nba_id, entry.rank)
-
-    for p in _static_players.get_players():
+    # key tokens -> (rank, name, id); the higher rank (exact spelling, active, newer) wins.
+    best: dict[tuple[str, ...], tuple[tuple[int, int, int], str, int]] = {}
+    for p in static_players.get_players():
         if not _recent(p):
             continue
         name = str(p["full_name"])
@@ -111,16 +114,31 @@ def _build_index() -> dict[str, list[_Entry]]:
                     if base[0] == x:
                         variants.append(((y, *base[1:]), 0 if exact == 2 else exact - 1))
         for toks, exact in variants:
-            offer(toks, _Entry(toks, name, nba_id, (exact, active, nba_id)))
+            rank = (exact, active, nba_id)
+            current = best.get(toks)
+            if current is None or rank > current[0]:
+                best[toks] = (rank, name, nba_id)
+    groups: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+    for toks, (_, name, nba_id) in best.items():
+        groups.setdefault(toks[0], []).append((toks, name, nba_id))
+    lines: list[str] = []
+    for group in groups.values():
+        group.sort(key=lambda e: len(e[0]), reverse=True)
+        lines.extend(f"{' '.join(toks)}\t{name}\t{nba_id}" for toks, name, nba_id in group)
+    return lines
+
+
+def _load_index() -> dict[str, list[_Entry]]:
+    text = resources.files(__package__).joinpath("data", INDEX_FILE).read_text("utf-8")
     index: dict[str, list[_Entry]] = {}
-    for entry in best.values():
-        index.setdefault(entry.tokens[0], []).append(entry)
-    for entries in index.values():
-        entries.sort(key=lambda e: len(e.tokens), reverse=True)
+    for line in text.splitlines():
+        key, name, nba_id = line.split("\t")
+        tokens = tuple(key.split(" "))
+        index.setdefault(tokens[0], []).append(_Entry(tokens, name, int(nba_id)))
     return index
 
 
-_INDEX = _build_index()
+_INDEX = _load_index()
 _BY_NAME = {e.name: e for entries in _INDEX.values() for e in entries}
 _MONONYM_IDS = {alias: _BY_NAME[full] for alias, full in _MONONYMS.items() if full in _BY_NAME}
 _TOKEN = re.compile(r"[A-Za-z0-9]+")

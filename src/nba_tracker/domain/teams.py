@@ -9,45 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nba_api.stats.static import teams as _static_teams
-
 from nba_tracker.domain._fold import fold
 
 __all__ = ["ALL_TEAMS", "UNKNOWN_COLOR", "Team", "by_abbreviation", "find_teams", "team_spans"]
 
-# Primary colours of the 30 teams (the page's abbreviation badges).
-_COLORS = {
-    "ATL": "#C8102E",
-    "BKN": "#000000",
-    "BOS": "#007A33",
-    "CHA": "#1D1160",
-    "CHI": "#CE1141",
-    "CLE": "#860038",
-    "DAL": "#00538C",
-    "DEN": "#0E2240",
-    "DET": "#C8102E",
-    "GSW": "#1D428A",
-    "HOU": "#CE1141",
-    "IND": "#002D62",
-    "LAC": "#C8102E",
-    "LAL": "#552583",
-    "MEM": "#5D76A9",
-    "MIA": "#98002E",
-    "MIL": "#00471B",
-    "MIN": "#0C2340",
-    "NOP": "#0C2340",
-    "NYK": "#006BB6",
-    "OKC": "#007AC1",
-    "ORL": "#0077C0",
-    "PHI": "#006BB6",
-    "PHX": "#1D1160",
-    "POR": "#E03A3E",
-    "SAC": "#5A2D81",
-    "SAS": "#000000",
-    "TOR": "#CE1141",
-    "UTA": "#002B5C",
-    "WAS": "#002B5C",
-}
 UNKNOWN_COLOR = "#3b4252"
 
 
@@ -63,21 +28,40 @@ class Team:
     color: str = UNKNOWN_COLOR
 
 
-ALL_TEAMS: tuple[Team, ...] = tuple(
-    sorted(
-        (
-            Team(
-                nba_id=int(t["id"]),
-                abbreviation=str(t["abbreviation"]),
-                full_name=str(t["full_name"]),
-                city=str(t["city"]),
-                nickname=str(t["nickname"]),
-                color=_COLORS[str(t["abbreviation"])],
-            )
-            for t in _static_teams.get_teams()
-        ),
-        key=lambda t: t.abbreviation,
-    )
+# nba_api's 30 teams (its ids and names) with their primary colours, the page's
+# abbreviation badges; written out so matching starts without loading nba_api's bundled
+# tables (a test compares them with nba_api). Sorted by abbreviation.
+ALL_TEAMS: tuple[Team, ...] = (
+    Team("ATL", "Atlanta Hawks", "Atlanta", "Hawks", 1610612737, "#C8102E"),
+    Team("BKN", "Brooklyn Nets", "Brooklyn", "Nets", 1610612751, "#000000"),
+    Team("BOS", "Boston Celtics", "Boston", "Celtics", 1610612738, "#007A33"),
+    Team("CHA", "Charlotte Hornets", "Charlotte", "Hornets", 1610612766, "#1D1160"),
+    Team("CHI", "Chicago Bulls", "Chicago", "Bulls", 1610612741, "#CE1141"),
+    Team("CLE", "Cleveland Cavaliers", "Cleveland", "Cavaliers", 1610612739, "#860038"),
+    Team("DAL", "Dallas Mavericks", "Dallas", "Mavericks", 1610612742, "#00538C"),
+    Team("DEN", "Denver Nuggets", "Denver", "Nuggets", 1610612743, "#0E2240"),
+    Team("DET", "Detroit Pistons", "Detroit", "Pistons", 1610612765, "#C8102E"),
+    Team("GSW", "Golden State Warriors", "San Francisco", "Warriors", 1610612744, "#1D428A"),
+    Team("HOU", "Houston Rockets", "Houston", "Rockets", 1610612745, "#CE1141"),
+    Team("IND", "Indiana Pacers", "Indiana", "Pacers", 1610612754, "#002D62"),
+    Team("LAC", "Los Angeles Clippers", "Los Angeles", "Clippers", 1610612746, "#C8102E"),
+    Team("LAL", "Los Angeles Lakers", "Los Angeles", "Lakers", 1610612747, "#552583"),
+    Team("MEM", "Memphis Grizzlies", "Memphis", "Grizzlies", 1610612763, "#5D76A9"),
+    Team("MIA", "Miami Heat", "Miami", "Heat", 1610612748, "#98002E"),
+    Team("MIL", "Milwaukee Bucks", "Milwaukee", "Bucks", 1610612749, "#00471B"),
+    Team("MIN", "Minnesota Timberwolves", "Minnesota", "Timberwolves", 1610612750, "#0C2340"),
+    Team("NOP", "New Orleans Pelicans", "New Orleans", "Pelicans", 1610612740, "#0C2340"),
+    Team("NYK", "New York Knicks", "New York", "Knicks", 1610612752, "#006BB6"),
+    Team("OKC", "Oklahoma City Thunder", "Oklahoma City", "Thunder", 1610612760, "#007AC1"),
+    Team("ORL", "Orlando Magic", "Orlando", "Magic", 1610612753, "#0077C0"),
+    Team("PHI", "Philadelphia 76ers", "Philadelphia", "76ers", 1610612755, "#006BB6"),
+    Team("PHX", "Phoenix Suns", "Phoenix", "Suns", 1610612756, "#1D1160"),
+    Team("POR", "Portland Trail Blazers", "Portland", "Trail Blazers", 1610612757, "#E03A3E"),
+    Team("SAC", "Sacramento Kings", "Sacramento", "Kings", 1610612758, "#5A2D81"),
+    Team("SAS", "San Antonio Spurs", "San Antonio", "Spurs", 1610612759, "#000000"),
+    Team("TOR", "Toronto Raptors", "Toronto", "Raptors", 1610612761, "#CE1141"),
+    Team("UTA", "Utah Jazz", "Utah", "Jazz", 1610612762, "#002B5C"),
+    Team("WAS", "Washington Wizards", "Washington", "Wizards", 1610612764, "#002B5C"),
 )
 _BY_ABBR = {t.abbreviation: t for t in ALL_TEAMS}
 

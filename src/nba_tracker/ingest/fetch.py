@@ -18,14 +18,13 @@ import random
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import httpcore
 import httpx
 
-from nba_tracker.errors import FeedTooLarge
+from nba_tracker.errors import FeedError, FeedTooLarge
 from nba_tracker.ingest.address_guard import AddressRefused, GuardedBackend, refusal
-from nba_tracker.ingest.registry import FeedSpec
+from nba_tracker.ingest.registry import FeedSpec, read_local_feed
 from nba_tracker.observability import get_logger
 from nba_tracker.settings import Settings
 
@@ -88,15 +87,10 @@ class FetchResult:
 
 
 def _read_local(spec: FeedSpec, max_bytes: int) -> FetchResult:
-    path = Path(spec.url.removeprefix("file://"))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return FetchResult(spec, error=f"too large: over the {max_bytes:,}-byte cap")
-        return FetchResult(spec, body=path.read_bytes(), status_code=200)
-    except OSError as exc:
-        # The path is the operator's own configuration; the public error does not repeat it.
-        return FetchResult(spec, error=f"cannot read file: {exc.strerror or type(exc).__name__}")
+        return FetchResult(spec, body=read_local_feed(spec, max_bytes), status_code=200)
+    except FeedError as exc:
+        return FetchResult(spec, error=str(exc))
 
 
 async def _get_once(

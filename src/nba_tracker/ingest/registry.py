@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlparse
 
-from nba_tracker.errors import ConfigurationError
+from nba_tracker.errors import ConfigurationError, FeedError, FeedTooLarge
 
 
 class SourceKind(StrEnum):
@@ -90,6 +90,23 @@ DEFAULT_SOURCES: tuple[FeedSpec, ...] = (*DEFAULT_FEEDS, LEAGUE_LOG)
 def is_local_location(location: str) -> bool:
     scheme = urlparse(location).scheme.lower()
     return scheme in {"", "file"} or (len(scheme) == 1 and location[1:3] in {":\\", ":/"})
+
+
+def read_local_feed(spec: FeedSpec, max_bytes: int) -> bytes:
+    """The bytes of a feed that is a file on this machine, refused over ``max_bytes``.
+
+    Here rather than in ``fetch``: ``nba-tracker parse FILE`` reads a file without
+    importing the HTTP stack. Raises :class:`FeedError` with a short public reason.
+    """
+    path = Path(spec.url.removeprefix("file://"))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FeedTooLarge(f"too large: over the {max_bytes:,}-byte cap")
+        return path.read_bytes()
+    except OSError as exc:
+        # The path is the operator's own configuration; the public error does not repeat it.
+        raise FeedError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
 
 
 def spec_for_location(location: str) -> FeedSpec:

@@ -26,9 +26,9 @@ print("\\nIMPORTED=" + json.dumps(heavy))
 """
 
 
-def _imported(*args: str) -> tuple[str, list[str]]:
+def _imported(*args: str, watched: tuple[str, ...] = HEAVY) -> tuple[str, list[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(list(args)), json.dumps(HEAVY)],
+        [sys.executable, "-c", PROBE, json.dumps(list(args)), json.dumps(watched)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -50,6 +50,15 @@ def test_parse_a_file_imports_no_database_aws_or_api(tmp_path: Path) -> None:
     out, heavy = _imported("parse", str(path), "--json")
     assert out.count('"title"') == 3
     assert heavy == []
+
+
+def test_parse_a_file_reads_it_without_the_http_stack_or_nba_api(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss(realistic_items(3, "x")))
+    watched = ("httpx", "httpcore", "anyio", "nba_api", "structlog")
+    out, imported = _imported("parse", str(path), "--json", watched=watched)
+    assert out.count('"title"') == 3
+    assert imported == []
 
 
 def test_a_lazy_group_still_runs_when_invoked() -> None:
