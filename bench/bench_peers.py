@@ -14,7 +14,8 @@ user has it. Prints a table, then one JSON object as the last line: each tool's 
 and items stored, and the tracker's ratios to newsboat and to its own first run.
 
 Usage: python bench/bench_peers.py [--reader-python PATH] [--newsboat PATH]
-(``make bench-peers`` installs both peers and passes them.)
+(``make bench-peers`` installs both peers and passes them.) With ``--import-only``, only
+the CLI's import time (``--help`` and ``parse FILE``, the issue's 0.25 s budget), no peers.
 """
 
 from __future__ import annotations
@@ -182,6 +183,26 @@ def import_seconds(args: list[str], work: Path) -> float:
     return best
 
 
+def print_import_times(feed: bytes) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        work = Path(tmp)
+        (work / "one.xml").write_bytes(feed)
+        load = os.getloadavg()[0]
+        help_import = import_seconds(["--help"], work)
+        parse_import = import_seconds(["parse", str(work / "one.xml"), "--json"], work)
+    figures = {
+        "load_avg_1m_at_start": round(load, 2),
+        "cpus": os.cpu_count(),
+        "cli_help_import_s": round(help_import, 3),
+        "cli_parse_import_s": round(parse_import, 3),
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+    }
+    print(f"load average at start {figures['load_avg_1m_at_start']} on {os.cpu_count()} CPUs")
+    print(f"{'nba-tracker --help':<26} {help_import:7.3f} s of imports")
+    print(f"{'nba-tracker parse FILE':<26} {parse_import:7.3f} s of imports")
+    print(json.dumps(figures))
+
+
 def stored_articles(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
@@ -192,6 +213,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reader-python", default=str(ROOT / ".venvs" / "peers/bin/python"))
     parser.add_argument("--newsboat", default=shutil.which("newsboat") or "newsboat")
+    parser.add_argument(
+        "--import-only", action="store_true", help="only the CLI's import time, no peers"
+    )
     args = parser.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"needs the real feeds of {CORPUS} (absent here)")
@@ -202,6 +226,9 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, env={}
     )
+    if args.import_only:
+        print_import_times(feeds[0])
+        return
     ready: multiprocessing.Queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=_serve, args=(feeds, ready), daemon=True)
     server.start()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -18,6 +17,9 @@ from nba_tracker.resources import TERMINOLOGY
 
 
 def default_database_url() -> str:
+    # Imported here: only commands that open the database need the data directory.
+    from platformdirs import user_data_dir
+
     data_dir = Path(user_data_dir("nba-tracker", appauthor=False))
     return f"sqlite:///{data_dir / 'nba-tracker.db'}"
 

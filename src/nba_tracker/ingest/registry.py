@@ -31,7 +31,6 @@ kind = "league_log"
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -126,6 +125,8 @@ def _load_sources(path: Path | None) -> list[FeedSpec]:
     feeds = {f.name: f for f in DEFAULT_SOURCES}
     if path is None:
         return list(feeds.values())
+    import tomllib  # only a feeds file needs it, not `parse` or the defaults
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
