@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from typer import _click as click  # the click that Typer's own classes are built on
 from typer.core import TyperCommand, TyperGroup
 
@@ -197,6 +196,8 @@ def feedback_list(
         for f in flags:
             sys.stdout.write(json.dumps(f.to_json_dict(), ensure_ascii=False) + "\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"{len(flags)} flags")
     for col in ("when", "badge", "said", "now", "suggested", "source", "title"):
         table.add_column(col)
@@ -273,6 +274,8 @@ def scrape(
 
 
 def _print_report(report: object) -> None:
+    from rich.table import Table
+
     from nba_tracker.ingest.pipeline import CollectionReport
 
     assert isinstance(report, CollectionReport)
@@ -347,6 +350,8 @@ def parse(
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
+    # Tables are imported by the commands that print one: --help and --json need none.
+    from rich.table import Table
     from rich.text import Text
 
     from nba_tracker.domain.text import clean_text
