@@ -1,15 +1,18 @@
 """Every read the API and the page make. Each function runs a fixed, small number of
-statements whatever the page size: teams and players of a page are loaded in one query
-each, never per article."""
+statements whatever the page size: on PostgreSQL a page of news and its teams and players
+are one statement (the links aggregated as JSON beside each row); on SQLite the teams and
+players of a page are loaded in one query each, never per article."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, desc, func, or_, select, text
+from sqlalchemy import Integer, and_, bindparam, desc, func, or_, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain import teams as team_data
@@ -47,69 +50,131 @@ MAX_PAGE = 100
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def _text_condition(session: Session, query: str) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return text("articles.search_vector @@ websearch_to_tsquery('english', :q)").bindparams(
-            q=query
-        )
-    # FTS5 syntax is not for readers: every word becomes a quoted prefix token.
+def _text_match(dialect: str, query: str) -> str | None:
+    """What the text condition binds: the reader's words in PostgreSQL's websearch
+    syntax; for FTS5, whose syntax is not for readers, every word a quoted prefix token
+    (None: not one word, so nothing matches)."""
+    if dialect == "postgresql":
+        return query
     tokens = _FTS_TOKEN.findall(query)[:12]
-    if not tokens:
-        return text("0")
-    match = " ".join(f'"{t}"*' for t in tokens)
-    return text(
-        "articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :m)"
-    ).bindparams(m=match)
+    return " ".join(f'"{t}"*' for t in tokens) if tokens else None
 
 
-def _filtered(session: Session, flt: NewsFilter) -> Any:
+def _filter_params(dialect: str, flt: NewsFilter) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The shape of ``flt`` (the conditions it needs, in a fixed order) and the values
+    they bind: pages of one shape share one statement, built and compiled once."""
     flt = flt.checked()
-    stmt: Any = _article_rows()
+    params: dict[str, Any] = {}
     if flt.category:
-        stmt = stmt.where(Article.category == flt.category)
+        params["category"] = flt.category
     if flt.status:
-        stmt = stmt.where(Article.status == flt.status)
+        params["status"] = flt.status
     if flt.team:
-        team_ids = select(Team.id).where(Team.abbreviation == flt.team.upper()).scalar_subquery()
+        params["team"] = flt.team.upper()
+    if flt.player:
+        params["player"] = flt.player.lower()
+    if flt.source:
+        params["source"] = flt.source
+    shape = tuple(params)
+    if flt.text and flt.text.strip():
+        match = _text_match(dialect, flt.text.strip()[:200])
+        if match is None:
+            shape += ("no_words",)
+        else:
+            params["text"] = match
+            shape += ("text",)
+    if flt.since:
+        params["since"] = flt.since
+        shape += ("since",)
+    if flt.until:
+        params["until"] = flt.until
+        shape += ("until",)
+    return shape, params
+
+
+def _filtered(dialect: str, shape: tuple[str, ...]) -> Any:
+    """The articles of a filter's ``shape``, its values left to bind (see
+    :func:`_filter_params`); ``after`` in the shape binds a cursor's stamp and id."""
+    stmt: Any = _article_rows()
+    if "category" in shape:
+        stmt = stmt.where(Article.category == bindparam("category"))
+    if "status" in shape:
+        stmt = stmt.where(Article.status == bindparam("status"))
+    if "team" in shape:
+        team_ids = select(Team.id).where(Team.abbreviation == bindparam("team")).scalar_subquery()
         stmt = stmt.where(
             Article.id.in_(select(ArticleTeam.article_id).where(ArticleTeam.team_id == team_ids))
         )
-    if flt.player:
-        player_ids = select(Player.id).where(func.lower(Player.full_name) == flt.player.lower())
+    if "player" in shape:
+        player_ids = select(Player.id).where(func.lower(Player.full_name) == bindparam("player"))
         stmt = stmt.where(
             Article.id.in_(
                 select(ArticlePlayer.article_id).where(ArticlePlayer.player_id.in_(player_ids))
             )
         )
-    if flt.source:
-        stmt = stmt.where(Source.name == flt.source)
-    if flt.text and flt.text.strip():
-        stmt = stmt.where(_text_condition(session, flt.text.strip()[:200]))
-    if flt.since:
-        stmt = stmt.where(Article.published_at >= flt.since)
-    if flt.until:
-        stmt = stmt.where(Article.published_at < flt.until)
-    return stmt
+    if "source" in shape:
+        stmt = stmt.where(Source.name == bindparam("source"))
+    if "no_words" in shape:
+        stmt = stmt.where(text("0"))
+    if "text" in shape:
+        stmt = stmt.where(
+            text("articles.search_vector @@ websearch_to_tsquery('english', :text)")
+            if dialect == "postgresql"
+            else text(
+                "articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :text)"
+            )
+        )
+    if "since" in shape:
+        stmt = stmt.where(Article.published_at >= bindparam("since"))
+    if "until" in shape:
+        stmt = stmt.where(Article.published_at < bindparam("until"))
+    if "after" in shape:
+        stamp = bindparam("after_stamp", type_=Article.published_at.type)
+        stmt = stmt.where(
+            or_(
+                Article.published_at < stamp,
+                and_(Article.published_at == stamp, Article.id < bindparam("after_id")),
+            )
+        )
+    return stmt.order_by(desc(Article.published_at), desc(Article.id)).limit(
+        bindparam("limit", type_=Integer)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(dialect: str, shape: tuple[str, ...]) -> Any:
+    """The statement that lists a shape's articles: on PostgreSQL the page as one JSON
+    value (see :func:`_page_json`), elsewhere the rows."""
+    stmt = _filtered(dialect, shape)
+    return _page_json(stmt) if dialect == "postgresql" else stmt
+
+
+def _listed(
+    session: Session, flt: NewsFilter, limit: int, after: tuple[datetime, int] | None = None
+) -> list[ArticleView]:
+    """Up to ``limit`` articles of ``flt`` (older than the cursor ``after``), newest
+    first, with their teams and players."""
+    dialect = session.get_bind().dialect.name
+    shape, params = _filter_params(dialect, flt)
+    if after is not None:
+        shape += ("after",)
+        params["after_stamp"], params["after_id"] = after
+    params["limit"] = limit
+    stmt = _listing(dialect, shape)
+    if dialect != "postgresql":
+        return _views(session, session.execute(stmt, params).all())
+    # One round trip and one value: decoding one document costs a fraction of
+    # processing a row set column by column.
+    rows = session.execute(stmt, params).scalar()
+    return [_view_of_json(row) for row in rows or ()]
 
 
 def news_page(session: Session, flt: NewsFilter, first: int, after: str | None = None) -> NewsPage:
     if not 1 <= first <= MAX_PAGE:
         raise QueryError(f"first must be between 1 and {MAX_PAGE}")
-    stmt = _filtered(session, flt)
-    if after:
-        stamp, ident = decode_cursor(after)
-        stmt = stmt.where(
-            or_(
-                Article.published_at < stamp,
-                and_(Article.published_at == stamp, Article.id < ident),
-            )
-        )
-    rows = session.execute(
-        stmt.order_by(desc(Article.published_at), desc(Article.id)).limit(first + 1)
-    ).all()
-    has_next = len(rows) > first
-    rows = rows[:first]
-    items = _views(session, rows)
+    items = _listed(session, flt, first + 1, decode_cursor(after) if after else None)
+    has_next = len(items) > first
+    items = items[:first]
     end = encode_cursor(items[-1].published_at, items[-1].id) if items else None
     return NewsPage(items, end, has_next)
 
@@ -129,9 +194,93 @@ def _article_rows() -> Any:
     )
 
 
+def _page_json(stmt: Any) -> Any:
+    """The rows of ``stmt`` (an ordered :func:`_article_rows` select) as one JSON array,
+    each row with its teams and players in the order :func:`article_links` gives them."""
+    page = stmt.subquery("page")
+    team_links = (
+        select(
+            func.json_agg(
+                aggregate_order_by(
+                    func.json_build_array(
+                        Team.abbreviation, Team.full_name, Team.city, Team.nickname, Team.id
+                    ),
+                    Team.abbreviation,
+                )
+            )
+        )
+        .select_from(ArticleTeam)
+        .join(Team, Team.id == ArticleTeam.team_id)
+        .where(ArticleTeam.article_id == page.c.id)
+        .scalar_subquery()
+    )
+    player_links = (
+        select(
+            func.json_agg(
+                aggregate_order_by(
+                    func.json_build_array(Player.id, Player.full_name, Player.nba_id),
+                    Player.full_name,
+                    Player.id,
+                )
+            )
+        )
+        .select_from(ArticlePlayer)
+        .join(Player, Player.id == ArticlePlayer.player_id)
+        .where(ArticlePlayer.article_id == page.c.id)
+        .scalar_subquery()
+    )
+    # The fields in _JSON_FIELDS' order; timestamps travel as ISO 8601 text.
+    row = func.json_build_array(
+        *(page.c[name] for name in _JSON_FIELDS[:-2]), team_links, player_links
+    )
+    return select(
+        func.json_agg(aggregate_order_by(row, desc(page.c.published_at), desc(page.c.id)))
+    ).select_from(page)
+
+
+_JSON_FIELDS = (
+    "id", "uid", "title", "summary", "url", "source", "published_at", "published_estimated",
+    "category", "status", "title_ja", "summary_ja", "translation_status", "translated_at",
+    "story_id", "assets", "category_evidence", "status_evidence", "teams", "players",
+)  # fmt: skip
+
+
+def _utc(stamp: str | None) -> datetime | None:
+    return datetime.fromisoformat(stamp).astimezone(UTC) if stamp is not None else None
+
+
+def _view_of_json(row: list[Any]) -> ArticleView:
+    (
+        ident, uid, title, summary, url, source, published_at, published_estimated,
+        category, status, title_ja, summary_ja, translation_status, translated_at,
+        story_id, assets, category_evidence, status_evidence, teams, players,
+    ) = row  # fmt: skip
+    return ArticleView(
+        id=ident,
+        uid=uid,
+        title=title,
+        summary=summary,
+        url=url,
+        source=source,
+        published_at=datetime.fromisoformat(published_at).astimezone(UTC),
+        published_estimated=published_estimated,
+        category=category,
+        status=status,
+        title_ja=title_ja,
+        summary_ja=summary_ja,
+        translation_status=translation_status,
+        translated_at=_utc(translated_at),
+        story_id=story_id,
+        teams=[_team(*t) for t in teams or ()],
+        players=[PlayerRef(*p) for p in players or ()],
+        picks=list((assets or {}).get("picks", [])),
+        category_evidence=category_evidence,
+        status_evidence=status_evidence,
+    )
+
+
 def _views(session: Session, rows: Sequence[Any]) -> list[ArticleView]:
-    ids = [a.id for a in rows]
-    teams, players = article_links(session, ids)
+    teams, players = article_links(session, [a.id for a in rows])
     return [
         ArticleView(
             id=a.id,
@@ -185,7 +334,7 @@ def article_links(
         select(ArticlePlayer.article_id, Player.id, Player.full_name, Player.nba_id)
         .join(Player, Player.id == ArticlePlayer.player_id)
         .where(ArticlePlayer.article_id.in_(ids))
-        .order_by(Player.full_name)
+        .order_by(Player.full_name, Player.id)
     ):
         players.setdefault(aid, []).append(PlayerRef(pid, name, nba_id))
     return teams, players
@@ -206,10 +355,7 @@ def newest(session: Session, flt: NewsFilter, limit: int) -> list[ArticleView]:
     tracker's unpaginated lists (every item of a category)."""
     if not 1 <= limit <= MAX_UNPAGED:
         raise QueryError(f"limit must be between 1 and {MAX_UNPAGED:,}")
-    rows = session.execute(
-        _filtered(session, flt).order_by(desc(Article.published_at), desc(Article.id)).limit(limit)
-    ).all()
-    return _views(session, rows)
+    return _listed(session, flt, limit)
 
 
 # --- stories -------------------------------------------------------------------------
