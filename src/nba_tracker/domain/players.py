@@ -78,7 +78,9 @@ class _Entry:
 
 # The index, built from nba_api's player list by ``index_lines_from_nba_api`` and shipped
 # precomputed: building it folds some 5,000 names, most of a start-up's matching cost.
-# A test compares the file with nba_api (and says how to rewrite it after an upgrade).
+# Its first line names the nba_api release it was built from; under any other release
+# the index is built from that release's list, so matching always follows the installed
+# nba_api. A test compares the file with nba_api (and says how to rewrite it).
 INDEX_FILE = "player_index.tsv"
 
 
@@ -128,10 +130,26 @@ def index_lines_from_nba_api() -> list[str]:
     return lines
 
 
+def _nba_api_version() -> str:
+    from importlib.metadata import version
+
+    return version("nba_api")
+
+
+def index_file_text() -> str:
+    """What ``INDEX_FILE`` holds for the installed nba_api: its release, then the index."""
+    return "\n".join([f"nba_api {_nba_api_version()}", *index_lines_from_nba_api()]) + "\n"
+
+
 def _load_index() -> dict[str, list[_Entry]]:
     text = resources.files(__package__).joinpath("data", INDEX_FILE).read_text("utf-8")
+    built_from, _, table = text.partition("\n")
+    if built_from == f"nba_api {_nba_api_version()}":
+        lines = table.splitlines()
+    else:
+        lines = index_lines_from_nba_api()
     index: dict[str, list[_Entry]] = {}
-    for line in text.splitlines():
+    for line in lines:
         key, name, nba_id = line.split("\t")
         tokens = tuple(key.split(" "))
         index.setdefault(tokens[0], []).append(_Entry(tokens, name, int(nba_id)))
