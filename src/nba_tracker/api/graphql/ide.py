@@ -6,10 +6,16 @@ The assets are GraphiQL's and React's published builds, copied from the npm regi
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
+from nba_tracker.api.graphql.fast_news import FastNews
 from nba_tracker.web import HERE
 
 # GraphiQL styles its panes through the CSSOM and inline style attributes (CodeMirror,
@@ -32,6 +38,40 @@ PAGE = (HERE / "templates" / "graphiql.html").read_text(encoding="utf-8")
 
 
 class TrackerGraphQLRouter(GraphQLRouter):
+    """``fast_news``: answers the hot ``news`` documents itself (see ``fast_news``);
+    None, or any other document, and Strawberry answers."""
+
+    def __init__(self, *args: Any, fast_news: FastNews | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fast_news = fast_news
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        allowed = OperationType.from_http(request_adapter.method)
+        if (
+            self.fast_news is not None
+            and OperationType.QUERY in allowed
+            and (self.allow_queries_via_get or request_adapter.method != "GET")
+        ):
+            data = await self.fast_news.answer(
+                request_data.query,
+                request_data.variables,
+                request_data.operation_name,
+                context.sessionmaker,
+            )
+            if data is not None:
+                return ExecutionResult(data=data, errors=None)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(
             PAGE,

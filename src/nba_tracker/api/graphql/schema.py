@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from nba_tracker.api.graphql.context import get_context
 from nba_tracker.api.graphql.errors import RenderErrors, should_mask
+from nba_tracker.api.graphql.fast_news import FastNews
 from nba_tracker.api.graphql.ide import TrackerGraphQLRouter
 from nba_tracker.api.graphql.mutations import Mutation
 from nba_tracker.api.graphql.queries import Query
@@ -63,8 +64,17 @@ schema = TrackerSchema(
 )
 
 
+# The hot ``news`` documents, validated with the same limits and rules as above. None:
+# Strawberry answers everything (the benchmark's baseline, the fast path's tests).
+FAST_NEWS: FastNews | None = FastNews(schema._schema, tuple(LIMIT_RULES), max_tokens=MAX_TOKENS)
+
+
 def graphql_router(path: str = "", ide: bool = True) -> GraphQLRouter:
     """``ide``: a browser's GET opens GraphiQL (served offline, see ``ide``)."""
     return TrackerGraphQLRouter(
-        schema, path=path, context_getter=get_context, graphql_ide="graphiql" if ide else None
+        schema,
+        path=path,
+        context_getter=get_context,
+        graphql_ide="graphiql" if ide else None,
+        fast_news=FAST_NEWS,
     )
