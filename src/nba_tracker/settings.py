@@ -7,18 +7,13 @@ everywhere and never needs AWS credentials to start.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nba_tracker.resources import TERMINOLOGY
-
-ENV_PREFIX = "NBA_TRACKER_"
-ENV_FILE = ".env"
 
 
 def default_database_url() -> str:
@@ -29,41 +24,10 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'nba-tracker.db'}"
 
 
-def _configured_values(fields: Iterable[str]) -> dict[str, str]:
-    """Each field's text from the environment, else from ``ENV_FILE`` in the working
-    directory: ``NBA_TRACKER_<FIELD>`` in any case, as pydantic-settings' BaseSettings
-    reads them (a test compares the two). Not BaseSettings itself: importing it costs a
-    tenth of the CLI's start-up, every source it supports included."""
-    environ = {name.lower(): value for name, value in os.environ.items()}
-    from_file = _env_file_values()
-    values = {}
-    for field in fields:
-        key = (ENV_PREFIX + field).lower()
-        value = environ.get(key)
-        if value is None:
-            value = from_file.get(key)
-        if value is not None:
-            values[field] = value
-    return values
-
-
-def _env_file_values() -> dict[str, str | None]:
-    path = Path(ENV_FILE)
-    if not (path.is_file() or path.is_fifo()):
-        return {}
-    from dotenv import dotenv_values  # only when there is a file to read
-
-    return {name.lower(): value for name, value in dotenv_values(path, encoding="utf-8").items()}
-
-
-class Settings(BaseModel):
-    """Keyword arguments win over the environment, the environment over ``ENV_FILE``."""
-
-    # What pydantic-settings' BaseSettings set: defaults validated too, unknown names ignored.
-    model_config = ConfigDict(extra="ignore", validate_default=True, arbitrary_types_allowed=True)
-
-    def __init__(self, **values: Any) -> None:
-        super().__init__(**{**_configured_values(type(self).model_fields), **values})
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NBA_TRACKER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     env: str = Field("local", description="local, dev or prod; names AWS resources and metrics.")
     database_url: SecretStr | None = None
