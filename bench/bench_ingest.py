@@ -5,7 +5,8 @@
     understand, store) against a run of the slowest single feed, and against fetching the
     feeds one after another as the original tracker did;
 (b) the same run again when nothing changed (conditional GET → 304);
-(c) writing 10,000 new items into PostgreSQL: items per second.
+(c) writing 10,000 new items (stories and links included) into SQLite and into
+    PostgreSQL: items per second.
 """
 
 from __future__ import annotations
@@ -115,37 +116,58 @@ def bench_concurrent(tmp: Path) -> dict[str, float]:
     }
 
 
-def bench_insert(pg_admin_url: str | None) -> dict[str, float]:
-    if not pg_admin_url:
-        print("NBA_TRACKER_TEST_PG_URL not set: skipping the PostgreSQL insert benchmark")
-        return {}
-    from tests.support.databases import fresh_postgres_database
-
+def bulk_batches() -> tuple[datetime, list[list[AnalyzedItem]]]:
+    """20 feeds' worth of 500 new, understood items each."""
     now = datetime.now(UTC)
-    items = []
+    batches = []
     for feed in range(20):
         body = rss(realistic_items(500, f"bulk{feed}"))
         parsed = parse_feed(body, now).items
-        items.append([AnalyzedItem(i, analyze(i.title, i.summary)) for i in parsed])
-    with fresh_postgres_database(pg_admin_url) as url:
-        engine = make_engine(Settings(), url)
+        batches.append([AnalyzedItem(i, analyze(i.title, i.summary)) for i in parsed])
+    return now, batches
+
+
+def timed_inserts(url: str, now: datetime, batches: list[list[AnalyzedItem]]) -> float:
+    """Seconds to store every batch, one transaction each, into the prepared ``url``."""
+    engine = make_engine(Settings(), url)
+    try:
         prepare_database(engine)
         factory = make_sessionmaker(engine)
         with transaction(factory) as session:
             session.add(Source(name="bulk", url="https://bulk.example/rss"))
         start = time.perf_counter()
         stored = 0
-        for batch in items:
+        for batch in batches:
             with transaction(factory) as session:
                 source = session.query(Source).filter_by(name="bulk").one()
                 stored += store_items(session, source.id, source.name, batch, now).new
         seconds = time.perf_counter() - start
+    finally:
         engine.dispose()
-    assert stored == 10_000, stored
-    return {
-        "insert_items": stored,
+    assert stored == sum(len(b) for b in batches) == 10_000, stored
+    return seconds
+
+
+def bench_insert(pg_admin_url: str | None) -> dict[str, float]:
+    """Writing 10,000 new items (stories and links included) into SQLite and PostgreSQL."""
+    now, batches = bulk_batches()
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_seconds = timed_inserts(f"sqlite:///{Path(tmp) / 'insert.db'}", now, batches)
+    figures: dict[str, float] = {
+        "insert_items": 10_000,
+        "insert_seconds_sqlite": round(sqlite_seconds, 3),
+        "insert_items_per_second_sqlite": round(10_000 / sqlite_seconds),
+    }
+    if not pg_admin_url:
+        print("NBA_TRACKER_TEST_PG_URL not set: skipping the PostgreSQL insert benchmark")
+        return figures
+    from tests.support.databases import fresh_postgres_database
+
+    with fresh_postgres_database(pg_admin_url) as url:
+        seconds = timed_inserts(url, now, batches)
+    return figures | {
         "insert_seconds": round(seconds, 3),
-        "insert_items_per_second": round(stored / seconds),
+        "insert_items_per_second": round(10_000 / seconds),
     }
 
 

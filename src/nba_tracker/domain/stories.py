@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from nba_tracker.domain._fold import fold_key
 from nba_tracker.domain.classify import Category, Status
@@ -116,7 +117,10 @@ def merge_status(current: Status | None, new: Status | None) -> Status | None:
     return new if _RANK[new] > _RANK[current] else current
 
 
+@lru_cache(maxsize=16_384)
 def _words(title: str) -> frozenset[str]:
+    # Cached: a feed's planning compares each headline with many stories, and folding and
+    # splitting it again for every comparison was most of the planner's time.
     return frozenset(w for w in _WORD.findall(fold_key(title)) if w not in _STOP)
 
 
@@ -125,7 +129,8 @@ def headline_similarity(a: str, b: str) -> float:
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 0.0
-    return len(wa & wb) / len(wa | wb)
+    shared = len(wa & wb)
+    return shared / (len(wa) + len(wb) - shared)
 
 
 def _score(a: StoryCandidate, b: StoryCandidate) -> float | None:
@@ -136,14 +141,15 @@ def _score(a: StoryCandidate, b: StoryCandidate) -> float | None:
         return None
     shared_players = a.players & b.players
     shared_teams = a.teams & b.teams
-    similarity = headline_similarity(a.title, b.title)
+    # The headlines are compared only where the outcome depends on them.
     if shared_players:
         if a.teams and b.teams and not shared_teams:
             return None
-        return 3.0 * len(shared_players) + len(shared_teams) + similarity
-    if a.players and b.players:
+        return 3.0 * len(shared_players) + len(shared_teams) + headline_similarity(a.title, b.title)
+    if (a.players and b.players) or not shared_teams:
         return None
-    if len(shared_teams) >= 2 or (shared_teams and similarity >= _SIMILAR_HEADLINES):
+    similarity = headline_similarity(a.title, b.title)
+    if len(shared_teams) >= 2 or similarity >= _SIMILAR_HEADLINES:
         return len(shared_teams) + 2.0 * similarity
     return None
 

@@ -86,16 +86,30 @@ class CandidateIndex:
             (category, f"p:{p}") for p in story.players
         ]
 
-    def put(self, story: StoryCandidate) -> None:
+    def put(self, story: StoryCandidate, entities: list[tuple[str, str]] | None = None) -> None:
+        """Index ``story`` (by ``entities`` when the caller has them already)."""
         self.stories[story.key] = story
-        for entity in self._entities(story):
+        for entity in self._entities(story) if entities is None else entities:
             self._by_entity.setdefault(entity, set()).add(story.key)
 
-    def related(self, article: StoryCandidate) -> list[StoryCandidate]:
+    def grow(self, key: StoryKey, article: StoryCandidate, entities: list[tuple[str, str]]) -> None:
+        """Story ``key`` takes ``article`` in; the story is already indexed by what it had,
+        so only the article's ``entities`` are added (re-indexing a story of hundreds of
+        articles by all its teams and players for each one was most of the planning)."""
+        self.stories[key] = _grow(self.stories[key], article)
+        for entity in entities:
+            self._by_entity.setdefault(entity, set()).add(key)
+
+    def related(
+        self, article: StoryCandidate, entities: list[tuple[str, str]] | None = None
+    ) -> list[StoryCandidate]:
         keys: set[StoryKey] = set()
-        for entity in self._entities(article):
-            keys |= self._by_entity.get(entity, set())
+        for entity in self._entities(article) if entities is None else entities:
+            keys |= self._by_entity.get(entity, _NONE)
         return [self.stories[k] for k in keys]
+
+
+_NONE: frozenset[StoryKey] = frozenset()
 
 
 @dataclass
@@ -142,26 +156,32 @@ def plan_stories(
             title=a.item.title,
             source=source_name,
         )
-        match = find_story(mine, candidates.related(mine))
+        entities = candidates._entities(mine)
+        match = find_story(mine, candidates.related(mine, entities))
         key: StoryKey
         if match is None:
             key = f"new:{len(plan.new)}"
             plan.new[key] = StorySummary.of(a)
-            candidates.put(replace(mine, key=key))
+            candidates.put(replace(mine, key=key), entities)
         else:
             key = match if isinstance(match, str) else int(match)
             if isinstance(match, str):
                 plan.new[match].extend(a)
-            candidates.put(_grow(candidates.stories[key], mine))
+            candidates.grow(key, mine, entities)
         plan.assignment[a.item.uid] = key
         plan.members.setdefault(key, []).append(a)
     return plan
 
 
 def _grow(story: StoryCandidate, article: StoryCandidate) -> StoryCandidate:
-    return replace(
-        story,
+    # Built directly: ``dataclasses.replace`` cost more than the rest of a match.
+    return StoryCandidate(
+        key=story.key,
+        category=story.category,
+        status=merge_status(story.status, article.status),
         teams=story.teams | article.teams,
         players=story.players | article.players,
-        status=merge_status(story.status, article.status),
+        published_at=story.published_at,
+        title=story.title,
+        source=story.source,
     )

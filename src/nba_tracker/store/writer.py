@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,32 +58,39 @@ def store_items(
         return WriteResult(0, 0)
     existing = _existing_uids_and_urls(session, items)
     fresh = [a for a in items if a.item.uid not in existing and a.item.url not in existing]
-    inserted: dict[str, int] = {}
-    if fresh:
-        plan = plan_stories(fresh, source_name, lambda txs: _story_candidates(session, txs))
-        story_ids = _create_stories(session, plan)
-        rows = [
-            _article_row(
-                a, source_id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, ""))
-            )
-            for a in fresh
-        ]
-        inserted = dict(_insert_articles(session, rows))
-        _settle_stories(session, plan, story_ids, inserted)
-        # In this transaction: an alert exists exactly when the articles causing it do.
-        enqueue_for_stories(
-            session,
-            (
-                story_ids[key]
-                for key, members in plan.members.items()
-                if any(a.item.uid in inserted for a in members)
-            ),
-            utcnow(),
-        )
+    if not fresh:
+        return WriteResult(new=0, duplicate=len(items))
+    postgres = session.connection().dialect.name == "postgresql"
+    plan = plan_stories(fresh, source_name, lambda txs: _story_candidates(session, txs))
+    story_ids = _create_stories(session, plan)
+    rows = [
+        _article_row(a, source_id, fetched_at, story_ids.get(plan.assignment.get(a.item.uid, "")))
+        for a in fresh
+    ]
+    inserted = dict(
+        _insert_articles_with_links(session, rows, fresh)
+        if postgres
+        else _insert_articles(session, rows)
+    )
+    _settle_stories(session, plan, story_ids, inserted)
+    # In this transaction: an alert exists exactly when the articles causing it do.
+    enqueue_for_stories(
+        session,
+        (
+            story_ids[key]
+            for key, members in plan.members.items()
+            if any(a.item.uid in inserted for a in members)
+        ),
+        utcnow(),
+    )
     new_items = [a for a in fresh if a.item.uid in inserted]
     if new_items:
-        _link_teams(session, new_items, inserted)
-        _link_players(session, new_items, inserted)
+        if postgres:
+            # Teams and players known by NBA id were linked by the insert itself.
+            _link_players(session, new_items, inserted, only_unknown=True)
+        else:
+            _link_teams(session, new_items, inserted)
+            _link_players(session, new_items, inserted)
     return WriteResult(new=len(inserted), duplicate=len(items) - len(inserted))
 
 
@@ -96,39 +103,94 @@ _ARTICLE_COLUMNS = (
 
 def _insert_articles(session: Session, rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """Insert rows, skipping any that exist by uid or URL; returns (uid, id) of the new.
-
-    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
-    NOTHING — several times faster than parameterised inserts for a feed's worth of rows.
-    SQLite: one cached statement executed many times.
-    """
+    One cached statement executed many times (SQLite's path)."""
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        stmt = dialect_insert(session, ARTICLES).on_conflict_do_nothing()
-        result = connection.execute(stmt.returning(ARTICLES.c.uid, ARTICLES.c.id), rows)
-        return [(uid, article_id) for uid, article_id in result]
-    columns = ", ".join(_ARTICLE_COLUMNS)
-    raw = connection.connection.driver_connection
+    stmt = dialect_insert(session, ARTICLES).on_conflict_do_nothing()
+    result = connection.execute(stmt.returning(ARTICLES.c.uid, ARTICLES.c.id), rows)
+    return [(uid, article_id) for uid, article_id in result]
+
+
+# Each column's type; unnest zips the varying columns' arrays back into rows.
+_ARTICLE_TYPES = {
+    "uid": "text", "source_id": "bigint", "url": "text", "title": "text", "summary": "text",
+    "published_at": "timestamptz", "published_estimated": "boolean", "fetched_at": "timestamptz",
+    "category": "text", "status": "text", "assets": "json", "translation_status": "text",
+    "story_id": "bigint", "category_evidence": "text", "status_evidence": "text", "guid": "text",
+}  # fmt: skip
+assert tuple(_ARTICLE_TYPES) == _ARTICLE_COLUMNS
+# The same for every row of one feed's batch: sent once, not as arrays.
+_BATCH_CONSTANTS = ("source_id", "fetched_at", "translation_status")
+_ARTICLE_ARRAYS = [c for c in _ARTICLE_COLUMNS if c not in _BATCH_CONSTANTS]
+
+
+def _article_value(column: str) -> str:
+    if column in _BATCH_CONSTANTS:
+        return f"%({column})b::{_ARTICLE_TYPES[column]}"
+    return f"{column}::json" if column == "assets" else column
+
+
+# JSON goes as a text array (cast per value above): psycopg has no binary JSON array dumper.
+_ARRAY_PARAMETERS = ", ".join(
+    f"%({c})b::{'text' if c == 'assets' else _ARTICLE_TYPES[c]}[]" for c in _ARTICLE_ARRAYS
+)
+
+# One statement, one round trip: the articles, then the team links and the links of
+# players known by NBA id, joined to the rows really inserted (ON CONFLICT skips what a
+# racing collection stored first, and its links with it). The parameters are binary
+# arrays (%b): dumping a feed's rows that way costs a fraction of text arrays or of a
+# COPY into a temporary table.
+_INSERT_ARTICLES_WITH_LINKS = f"""
+WITH inserted AS (
+    INSERT INTO articles ({", ".join(_ARTICLE_COLUMNS)})
+    SELECT {", ".join(_article_value(c) for c in _ARTICLE_COLUMNS)}
+    FROM unnest({_ARRAY_PARAMETERS}) WITH ORDINALITY
+        AS incoming ({", ".join(_ARTICLE_ARRAYS)}, position)
+    -- Of two rows for one URL published at the same instant, the first in the feed wins.
+    ORDER BY published_at, position
+    ON CONFLICT DO NOTHING
+    RETURNING uid, id
+), team_links AS (
+    INSERT INTO article_teams (article_id, team_id)
+    SELECT DISTINCT inserted.id, teams.id
+    FROM unnest(%(team_uid)b::text[], %(team)b::text[]) AS mention (uid, abbreviation)
+    JOIN inserted USING (uid)
+    JOIN teams USING (abbreviation)
+    ON CONFLICT DO NOTHING
+), player_links AS (
+    INSERT INTO article_players (article_id, player_id)
+    SELECT DISTINCT inserted.id, players.id
+    FROM unnest(%(player_uid)b::text[], %(nba_id)b::bigint[]) AS mention (uid, nba_id)
+    JOIN inserted USING (uid)
+    JOIN players USING (nba_id)
+    ON CONFLICT DO NOTHING
+)
+SELECT uid, id FROM inserted
+"""
+
+
+def _insert_articles_with_links(
+    session: Session, rows: list[dict[str, Any]], items: Sequence[AnalyzedItem]
+) -> list[tuple[str, int]]:
+    """PostgreSQL: insert rows (one feed's: same source and fetch) skipping any that
+    exist by uid or URL, with the team links and the links of players known by NBA id;
+    returns (uid, id) of the new."""
+    params: dict[str, Any] = {c: [r[c] for r in rows] for c in _ARTICLE_ARRAYS}
+    params |= {c: rows[0][c] for c in _BATCH_CONSTANTS}
+    params["translation_status"] = str(params["translation_status"])
+    params["assets"] = [None if v is None else json.dumps(v) for v in params["assets"]]
+    team_mentions = [(a.item.uid, abbr) for a in items for abbr in dict.fromkeys(a.analysis.teams)]
+    params["team_uid"] = [uid for uid, _ in team_mentions]
+    params["team"] = [abbr for _, abbr in team_mentions]
+    player_mentions = [
+        (a.item.uid, m.nba_id) for a in items for m in a.analysis.players if m.nba_id is not None
+    ]
+    params["player_uid"] = [uid for uid, _ in player_mentions]
+    params["nba_id"] = [nba_id for _, nba_id in player_mentions]
+    raw = session.connection().connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS incoming_articles "
-            "(LIKE articles INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy(f"COPY incoming_articles ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(row[c]) if c == "assets" and row[c] is not None else row[c]
-                        for c in _ARTICLE_COLUMNS
-                    ]
-                )
-        cursor.execute(
-            f"INSERT INTO articles ({columns}) SELECT {columns} FROM incoming_articles "
-            "ORDER BY published_at ON CONFLICT DO NOTHING RETURNING uid, id"
-        )
-        inserted = [(str(uid), int(article_id)) for uid, article_id in cursor.fetchall()]
-        cursor.execute("TRUNCATE incoming_articles")
-    return inserted
+        cursor.execute(_INSERT_ARTICLES_WITH_LINKS, params)
+        return cursor.fetchall()
 
 
 def stored_among(session: Session, uids: Sequence[str], urls: Sequence[str] = ()) -> set[str]:
@@ -148,8 +210,22 @@ def stored_among(session: Session, uids: Sequence[str], urls: Sequence[str] = ()
 
 
 def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
-    """Ids and URLs among ``items`` that are stored already (one indexed read per chunk)."""
+    """Ids and URLs among ``items`` that are stored already (one indexed read per chunk;
+    on PostgreSQL one read of two binary arrays, whatever the count)."""
     found: set[str] = set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT uid, url FROM articles WHERE uid = ANY(%b::text[]) OR url = ANY(%b::text[])",
+                ([a.item.uid for a in items], [a.item.url for a in items]),
+            )
+            for uid, url in cursor:
+                found.add(uid)
+                found.add(url)
+        return found
     for start in range(0, len(items), INSERT_CHUNK):
         chunk = items[start : start + INSERT_CHUNK]
         uids = [a.item.uid for a in chunk]
@@ -205,14 +281,28 @@ def _link_teams(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, 
     _insert_links(session, ARTICLE_TEAMS, "team_id", rows)
 
 
-def _link_players(session: Session, items: Sequence[AnalyzedItem], ids: dict[str, int]) -> None:
-    mentions = {(m.name, m.nba_id) for a in items for m in a.analysis.players}
+def _link_players(
+    session: Session,
+    items: Sequence[AnalyzedItem],
+    ids: dict[str, int],
+    only_unknown: bool = False,
+) -> None:
+    """Link each item to the players it mentions; ``only_unknown``: only to those named
+    without an NBA id (the others are linked already)."""
+    mentions = {
+        (m.name, m.nba_id)
+        for a in items
+        for m in a.analysis.players
+        if not (only_unknown and m.nba_id is not None)
+    }
     if not mentions:
         return
     player_ids = _resolve_players(session, mentions)
     rows = []
     for a in items:
         for m in a.analysis.players:
+            if only_unknown and m.nba_id is not None:
+                continue
             pid = player_ids.get((m.name, m.nba_id))
             if pid is not None:
                 rows.append({"article_id": ids[a.item.uid], "player_id": pid})
@@ -315,13 +405,24 @@ def _settle_stories(
     existing = {k: v for k, v in plan.members.items() if isinstance(k, int)}
     if not existing:
         return
-    for story in session.scalars(select(Story).where(Story.id.in_(existing)).with_for_update()):
+    locked = session.connection().execute(
+        select(*(STORIES.c[f.name] for f in fields(StorySummary)), STORIES.c.id)
+        .where(STORIES.c.id.in_(existing))
+        .with_for_update()
+    )
+    grown = []
+    for story in locked:
         summary = _summary_of(story)
-        for a in existing[story.id]:
-            if a.item.uid in inserted:
-                summary.extend(a)
-        for field_name, value in _story_row(summary).items():
-            setattr(story, field_name, value)
+        stored = [a for a in existing[story.id] if a.item.uid in inserted]
+        for a in stored:
+            summary.extend(a)
+        if stored:
+            grown.append({"_id": story.id} | _story_row(summary))
+    if grown:
+        # One executemany (pipelined by the driver), not one round trip per story.
+        session.connection().execute(
+            update(story_table).where(story_table.c.id == bindparam("_id")), grown
+        )
 
 
 def _story_row(summary: StorySummary) -> dict[str, Any]:
@@ -331,9 +432,17 @@ def _story_row(summary: StorySummary) -> dict[str, Any]:
     }
 
 
-def _summary_of(story: Story) -> StorySummary:
+def _summary_of(story: Row[*tuple[Any, ...]]) -> StorySummary:
+    """A stored story's summary, from its row (``Story.summary``'s columns)."""
     return StorySummary(
-        **story.summary() | {"category": _category(story.category), "status": _status(story.status)}
+        category=_category(story.category),
+        status=_status(story.status),
+        headline=story.headline,
+        first_reported_at=story.first_reported_at,
+        last_reported_at=story.last_reported_at,
+        article_count=story.article_count,
+        teams=list(story.teams or []),
+        players=list(story.players or []),
     )
 
 
