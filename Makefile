@@ -9,7 +9,7 @@ PG := scripts/postgres-test-server.sh
 PYTEST_ARGS ?=
 
 .PHONY: run demo test lint typecheck pytest test-reliability bench bench-ingest bench-api bench-alerts \
-        bench-understanding eval train test-infra test-deploy checkov airflow-dev clean db-upgrade venv
+        bench-understanding bench-startup eval train test-infra test-deploy checkov airflow-dev clean db-upgrade venv
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
@@ -82,6 +82,10 @@ bench-ingest: $(STAMP)
 ## collection's own time with and without them.
 bench-alerts: $(STAMP)
 	NBA_TRACKER_TEST_PG_URL=$$($(PG) start) $(BIN)/python bench/bench_alerts.py
+
+## The CLI's import time alone: --help and parse FILE (budget 0.25 s each)
+bench-startup: $(STAMP)
+	$(BIN)/python bench/bench_peers.py --import-only
 
 bench-understanding: $(STAMP)
 	$(BIN)/python bench/bench_understanding.py
