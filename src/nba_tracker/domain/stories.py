@@ -133,21 +133,25 @@ def headline_similarity(a: str, b: str) -> float:
     return shared / (len(wa) + len(wb) - shared)
 
 
-def _score(a: StoryCandidate, b: StoryCandidate) -> float | None:
-    """How strongly ``a`` and ``b`` look like one story; None when they are not."""
+def _score(a: StoryCandidate, b: StoryCandidate, ranked: bool = True) -> float | None:
+    """How strongly ``a`` and ``b`` look like one story; None when they are not.
+    ``ranked=False``: only whether they are, the headlines compared only where the rule
+    needs them (what is returned is then just not None)."""
     if a.category != b.category or a.category == Category.OTHER:
         return None
     if abs(a.published_at - b.published_at) > STORY_WINDOW:
         return None
     shared_players = a.players & b.players
     shared_teams = a.teams & b.teams
-    # The headlines are compared only where the outcome depends on them.
     if shared_players:
         if a.teams and b.teams and not shared_teams:
             return None
-        return 3.0 * len(shared_players) + len(shared_teams) + headline_similarity(a.title, b.title)
+        score = 3.0 * len(shared_players) + len(shared_teams)
+        return score + headline_similarity(a.title, b.title) if ranked else score
     if (a.players and b.players) or not shared_teams:
         return None
+    if len(shared_teams) >= 2 and not ranked:
+        return float(len(shared_teams))
     similarity = headline_similarity(a.title, b.title)
     if len(shared_teams) >= 2 or similarity >= _SIMILAR_HEADLINES:
         return len(shared_teams) + 2.0 * similarity
@@ -160,11 +164,13 @@ def same_story(a: StoryCandidate, b: StoryCandidate) -> bool:
 
 def find_story(article: StoryCandidate, candidates: Iterable[StoryCandidate]) -> int | str | None:
     """Key of the candidate story ``article`` belongs to (the best match), or None."""
+    rivals = [c for c in candidates if c.key != article.key]
+    if len(rivals) == 1:
+        # The usual case: with one candidate, whether it matches decides, not how well.
+        return rivals[0].key if _score(article, rivals[0], ranked=False) is not None else None
     best: tuple[float, datetime] | None = None
     best_key: int | str | None = None
-    for candidate in candidates:
-        if candidate.key == article.key:
-            continue
+    for candidate in rivals:
         score = _score(article, candidate)
         if score is None:
             continue

@@ -64,8 +64,13 @@ class StorySummary:
             self.first_reported_at = a.item.published_at
             self.headline = a.item.title
         self.last_reported_at = max(self.last_reported_at, a.item.published_at)
-        self.teams = sorted(set(self.teams) | set(a.analysis.teams))
-        self.players = sorted(set(self.players) | {m.name for m in a.analysis.players})
+        # Most reports of a story name no one new: the lists are re-sorted only if they do.
+        teams = a.analysis.teams
+        if any(t not in self.teams for t in teams):
+            self.teams = sorted(set(self.teams).union(teams))
+        players = [m.name for m in a.analysis.players]
+        if any(p not in self.players for p in players):
+            self.players = sorted(set(self.players).union(players))
 
 
 class CandidateIndex:

@@ -5,12 +5,24 @@ collections racing on the same items store each once and fail neither."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Row,
+    String,
+    Table,
+    any_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -195,11 +207,37 @@ def _insert_articles_with_links(
 
 def stored_among(session: Session, uids: Sequence[str], urls: Sequence[str] = ()) -> set[str]:
     """Which of these article ids and URLs are stored already: lets the collector skip
-    parsing and understanding items it has (one indexed read per chunk)."""
+    parsing and understanding items it has."""
+    return _stored(session, list(uids), list(urls))
+
+
+def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
+    """Ids and URLs among ``items`` that are stored already."""
+    return _stored(session, [a.item.uid for a in items], [a.item.url for a in items])
+
+
+def _stored(session: Session, uids: list[str], urls: list[str]) -> set[str]:
+    """The ids and URLs of the stored articles having one of ``uids`` or ``urls``: on
+    PostgreSQL one indexed read of two binary arrays, whatever the count (an expanding
+    IN renders a parameter per value, which cost more than the read); on SQLite one
+    read per chunk."""
     found: set[str] = set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT uid, url FROM articles WHERE uid = ANY(%b::text[]) OR url = ANY(%b::text[])",
+                (uids, urls),
+            )
+            for uid, url in cursor:
+                found.add(uid)
+                found.add(url)
+        return found
     for start in range(0, max(len(uids), len(urls)), INSERT_CHUNK):
-        uid_chunk = list(uids[start : start + INSERT_CHUNK])
-        url_chunk = list(urls[start : start + INSERT_CHUNK])
+        uid_chunk = uids[start : start + INSERT_CHUNK]
+        url_chunk = urls[start : start + INSERT_CHUNK]
         condition: ColumnElement[bool] = Article.uid.in_(uid_chunk)
         if url_chunk:
             condition = or_(condition, Article.url.in_(url_chunk))
@@ -209,35 +247,13 @@ def stored_among(session: Session, uids: Sequence[str], urls: Sequence[str] = ()
     return found
 
 
-def _existing_uids_and_urls(session: Session, items: Sequence[AnalyzedItem]) -> set[str]:
-    """Ids and URLs among ``items`` that are stored already (one indexed read per chunk;
-    on PostgreSQL one read of two binary arrays, whatever the count)."""
-    found: set[str] = set()
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cursor:
-            cursor.execute(
-                "SELECT uid, url FROM articles WHERE uid = ANY(%b::text[]) OR url = ANY(%b::text[])",
-                ([a.item.uid for a in items], [a.item.url for a in items]),
-            )
-            for uid, url in cursor:
-                found.add(uid)
-                found.add(url)
-        return found
-    for start in range(0, len(items), INSERT_CHUNK):
-        chunk = items[start : start + INSERT_CHUNK]
-        uids = [a.item.uid for a in chunk]
-        urls = [a.item.url for a in chunk]
-        for uid, url in session.execute(
-            select(Article.uid, Article.url).where(
-                or_(Article.uid.in_(uids), Article.url.in_(urls))
-            )
-        ):
-            found.add(uid)
-            found.add(url)
-    return found
+def _among(session: Session, column: Any, values: Iterable[Any], item_type: Any) -> Any:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``, one parameter instead
+    of one rendered per value at every execution."""
+    listed = list(values)
+    if session.connection().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=ARRAY(item_type)))
+    return column.in_(listed)
 
 
 def _article_row(
@@ -407,7 +423,7 @@ def _settle_stories(
         return
     locked = session.connection().execute(
         select(*(STORIES.c[f.name] for f in fields(StorySummary)), STORIES.c.id)
-        .where(STORIES.c.id.in_(existing))
+        .where(_among(session, STORIES.c.id, existing, BigInteger))
         .with_for_update()
     )
     grown = []
@@ -441,8 +457,9 @@ def _summary_of(story: Row[*tuple[Any, ...]]) -> StorySummary:
         first_reported_at=story.first_reported_at,
         last_reported_at=story.last_reported_at,
         article_count=story.article_count,
-        teams=list(story.teams or []),
-        players=list(story.players or []),
+        # Sorted and distinct as StorySummary keeps them, whatever wrote the row.
+        teams=sorted(set(story.teams or [])),
+        players=sorted(set(story.players or [])),
     )
 
 
@@ -469,7 +486,7 @@ def _story_candidates(
         ).where(
             Story.last_reported_at >= since,
             Story.first_reported_at <= until,
-            Story.category.in_(categories),
+            _among(session, Story.category, categories, String),
         )
     ).all()
     return [
