@@ -5,7 +5,7 @@ collections racing on the same items store each once and fail neither."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
@@ -148,9 +148,10 @@ _ARRAY_PARAMETERS = ", ".join(
 
 # One statement, one round trip: the articles, then the team links and the links of
 # players known by NBA id, joined to the rows really inserted (ON CONFLICT skips what a
-# racing collection stored first, and its links with it). The parameters are binary
-# arrays (%b): dumping a feed's rows that way costs a fraction of text arrays or of a
-# COPY into a temporary table.
+# racing collection stored first, and its links with it). The links need no ON CONFLICT:
+# their articles are this statement's, which no other transaction can see yet, and
+# DISTINCT drops repeats. The parameters are binary arrays (%b): dumping a feed's rows
+# that way costs a fraction of text arrays or of a COPY into a temporary table.
 _INSERT_ARTICLES_WITH_LINKS = f"""
 WITH inserted AS (
     INSERT INTO articles ({", ".join(_ARTICLE_COLUMNS)})
@@ -167,14 +168,12 @@ WITH inserted AS (
     FROM unnest(%(team_uid)b::text[], %(team)b::text[]) AS mention (uid, abbreviation)
     JOIN inserted USING (uid)
     JOIN teams USING (abbreviation)
-    ON CONFLICT DO NOTHING
 ), player_links AS (
     INSERT INTO article_players (article_id, player_id)
     SELECT DISTINCT inserted.id, players.id
     FROM unnest(%(player_uid)b::text[], %(nba_id)b::bigint[]) AS mention (uid, nba_id)
     JOIN inserted USING (uid)
     JOIN players USING (nba_id)
-    ON CONFLICT DO NOTHING
 )
 SELECT uid, id FROM inserted
 """
@@ -305,12 +304,14 @@ def _link_players(
 ) -> None:
     """Link each item to the players it mentions; ``only_unknown``: only to those named
     without an NBA id (the others are linked already)."""
-    mentions = {
+    # In the feed's order, not a set's: of two spellings of one unknown name, which one
+    # names the new player must not depend on hashing.
+    mentions = dict.fromkeys(
         (m.name, m.nba_id)
         for a in items
         for m in a.analysis.players
         if not (only_unknown and m.nba_id is not None)
-    }
+    )
     if not mentions:
         return
     player_ids = _resolve_players(session, mentions)
@@ -342,7 +343,7 @@ def _insert_links(session: Session, table: Table, column: str, rows: list[dict[s
 
 
 def _resolve_players(
-    session: Session, mentions: set[tuple[str, int | None]]
+    session: Session, mentions: Collection[tuple[str, int | None]]
 ) -> dict[tuple[str, int | None], int]:
     """Map each mention to a players row; a name no list knows yet gets a row without an
     NBA id, which ``seed_reference_data`` links once nba_api learns the player."""
