@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from sqlalchemy import text
 
 from nba_tracker.api.app import create_app
 from nba_tracker.api.graphql import schema as graphql_schema
 from nba_tracker.api.graphql.fast_news import FastNews
 from nba_tracker.settings import Settings
+from nba_tracker.store.engine import make_engine
 
 
 def _every_field(type_name: str) -> str:
@@ -218,3 +220,27 @@ def test_get_queries_and_the_original_root_path_take_the_fast_path(
     mine, theirs = fast.post("/", json={"query": query}), plain.post("/", json={"query": query})
     assert (mine.status_code, mine.content) == (theirs.status_code, theirs.content)
     assert path.answered == before + 2
+
+
+def test_a_new_data_version_is_never_answered_from_old_edges(
+    clients: tuple[TestClient, TestClient], loaded_url: str
+) -> None:
+    """Edges are reused within a data version only: a write that bumps it (as every
+    collection and translation does) shows at once on the fast path."""
+    fast, plain = clients
+    query = "{ news(first: 5) { edges { node { id title } } } }"
+    before = _same_answer(fast, plain, query, None, None)
+    engine = make_engine(Settings(), loaded_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE articles SET title = 'Retitled: ' || title"))
+            conn.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
+    finally:
+        engine.dispose()
+    for client in (fast, plain):
+        app: Any = client.app
+        assert client.portal is not None
+        client.portal.call(app.state.services.refresh_version)
+    after = _same_answer(fast, plain, query, None, None)
+    assert after != before
+    assert after.count(b"Retitled: ") == 5

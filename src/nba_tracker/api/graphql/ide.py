@@ -15,7 +15,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from nba_tracker.api.graphql.fast_news import FastNews
+from nba_tracker.api.graphql.fast_news import Encoded, FastNews
 from nba_tracker.web import HERE
 
 # GraphiQL styles its panes through the CSSOM and inline style attributes (CodeMirror,
@@ -60,17 +60,25 @@ class TrackerGraphQLRouter(GraphQLRouter):
             and OperationType.QUERY in allowed
             and (self.allow_queries_via_get or request_adapter.method != "GET")
         ):
+            cache = getattr(request.app.state, "cache", None)
             data = await self.fast_news.answer(
                 request_data.query,
                 request_data.variables,
                 request_data.operation_name,
                 context.sessionmaker,
+                cache.version if cache is not None else None,
             )
             if data is not None:
-                return ExecutionResult(data=data, errors=None)
+                return ExecutionResult(data=data, errors=None)  # type: ignore[arg-type]
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+
+    def encode_json(self, data: object) -> str | bytes:
+        """The fast path's ``data`` is JSON already; everything else as Strawberry writes it."""
+        if isinstance(data, dict) and isinstance(data.get("data"), Encoded) and len(data) == 1:
+            return '{"data":' + data["data"].text + "}"
+        return super().encode_json(data)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(

@@ -78,7 +78,7 @@ class Query(AlertQueries, LeagueQueries):
         after: str | None = None,
     ) -> t.NewsConnection:
         flt = t.filter_of(filter) if filter else q.NewsFilter()
-        page = await _db(info, lambda s: q.news_page(s, flt, first, after))
+        page = await _db(info, lambda s: q.news_page(s, flt, first, after, alone=True))
         return t.NewsConnection.of(page)
 
     @strawberry.field(description="Stories: one move reported by several outlets, newest first.")
