@@ -179,11 +179,14 @@ def plan_stories(
 
 
 def _grow(story: StoryCandidate, article: StoryCandidate) -> StoryCandidate:
+    status = merge_status(story.status, article.status)
+    if status == story.status and article.teams <= story.teams and article.players <= story.players:
+        return story  # the usual report of a known story: nothing to change
     # Built directly: ``dataclasses.replace`` cost more than the rest of a match.
     return StoryCandidate(
         key=story.key,
         category=story.category,
-        status=merge_status(story.status, article.status),
+        status=status,
         teams=story.teams | article.teams,
         players=story.players | article.players,
         published_at=story.published_at,
