@@ -23,14 +23,16 @@ __all__ = [
 TeamRef = Team
 
 
-@dataclass(frozen=True)
+# Slotted: a page of news builds dozens of these per request, and every instance
+# without a __dict__ is one object less for the garbage collector to track.
+@dataclass(frozen=True, slots=True)
 class PlayerRef:
     id: int
     full_name: str
     nba_id: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleView:
     id: int
     uid: str
