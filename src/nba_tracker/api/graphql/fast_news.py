@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import json
 import weakref
 from collections import OrderedDict
@@ -125,6 +126,9 @@ class _Refused(Exception):
     says non-null, a value a scalar refuses): the request goes to Strawberry."""
 
 
+_CACHE_IDS = itertools.count(1)
+
+
 @dataclass(frozen=True)
 class _Field:
     key: str  # the response key: the alias, else the name
@@ -138,6 +142,9 @@ class _Field:
     # Items serialised once per data version and reused by every page that lists them
     # (the edges: each one's value depends on its article alone).
     caches_items: bool = False
+    # Names this field's cached items: a number never reused, where an object's id()
+    # would be once an evicted plan is collected.
+    cache_id: int = 0
 
     @functools.cached_property
     def key_json(self) -> str:
@@ -250,7 +257,16 @@ def _compile_field(
         inner, (n.selection_set for n in nodes if n.selection_set), fragments, schema
     )
     return _Field(
-        key, get, None, non_null, is_list, None, False, sub, caches_items=inner.name == "NewsEdge"
+        key,
+        get,
+        None,
+        non_null,
+        is_list,
+        None,
+        False,
+        sub,
+        inner.name == "NewsEdge",
+        next(_CACHE_IDS),
     )
 
 
@@ -370,7 +386,7 @@ class _Fragments:
     def text(self, field: _Field, article: q.ArticleView) -> str:
         if self.version is None:
             return _dumps(_value(article, field))
-        key = (id(field), article.id)
+        key = (field.cache_id, article.id)
         found = self._texts.get(key)
         if found is None:
             found = self._texts[key] = _dumps(_value(article, field))
