@@ -175,6 +175,17 @@ def find_story(article: StoryCandidate, candidates: Iterable[StoryCandidate]) ->
         if score is None:
             continue
         rank = (score, candidate.published_at)
-        if best is None or rank > best:
+        if best is None or rank > best or (rank == best and _older(candidate.key, best_key)):
             best, best_key = rank, candidate.key
     return best_key
+
+
+def _older(key: int | str, than: int | str | None) -> bool:
+    """Between candidates that match exactly as well, the older story takes the article:
+    a stored one (an id) before one this batch is making (a text key), a lower id first.
+    Without it the winner would follow the order candidates arrive in, which is a set's."""
+    if than is None:
+        return True
+    if isinstance(key, int) != isinstance(than, int):
+        return isinstance(key, int)
+    return (key < than) if isinstance(key, int) and isinstance(than, int) else str(key) < str(than)

@@ -100,3 +100,20 @@ def test_status_only_moves_up() -> None:
     assert merge_status(Status.REPORTED, Status.OFFICIAL) is Status.OFFICIAL
     assert merge_status(Status.OFFICIAL, Status.RUMOR) is Status.OFFICIAL
     assert merge_status(Status.REPORTED, None) is Status.REPORTED
+
+
+def test_an_exact_tie_goes_to_the_older_story_whatever_the_order() -> None:
+    """Two stories that match the article exactly as well (same headline, same time):
+    a stored story (an id) wins over one being made, the lower id over a higher one."""
+    from dataclasses import replace
+
+    article = candidate("new", "Knicks officially acquire Karl-Anthony Towns from Timberwolves")
+    twin = candidate(
+        "x", "Timberwolves trading Karl-Anthony Towns to Knicks, sources say", hours=-4
+    )
+    stored_low, stored_high = replace(twin, key=7), replace(twin, key=12)
+    making = replace(twin, key="batch-1")
+    for rivals in ([stored_high, making, stored_low], [making, stored_low, stored_high]):
+        assert find_story(article, rivals) == 7
+        assert find_story(article, list(reversed(rivals))) == 7
+    assert find_story(article, [replace(twin, key="b"), replace(twin, key="a")]) == "a"
