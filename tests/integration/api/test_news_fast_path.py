@@ -5,6 +5,7 @@ to Strawberry unchanged."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -191,20 +192,16 @@ def test_everything_else_is_strawberrys_answer(
 
 def test_pages_walked_by_cursor_are_the_same(clients: tuple[TestClient, TestClient]) -> None:
     fast, plain = clients
-    for flt in ({}, {"team": "LAL"}, {"category": "Other"}):
-        after, seen = None, 0
+    for flt, total in (({}, 5), ({"team": "LAL"}, 1), ({"category": "Other"}, 1)):
+        after, titles = None, []
         while True:
-            content = _same_answer(fast, plain, PAGE, {"f": flt, "first": 2, "after": after}, None)
-            page = fast.post(
-                "/graphql",
-                json={"query": PAGE, "variables": {"f": flt, "first": 2, "after": after}},
-            ).json()["data"]["news"]
-            assert content
-            seen += len(page["edges"])
+            variables = {"f": flt, "first": 2, "after": after}
+            page = json.loads(_same_answer(fast, plain, PAGE, variables, None))["data"]["news"]
+            titles += [edge["node"]["title"] for edge in page["edges"]]
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
-        assert seen >= 1
+        assert len(titles) == len(set(titles)) == total, flt
 
 
 def test_get_queries_and_the_original_root_path_take_the_fast_path(

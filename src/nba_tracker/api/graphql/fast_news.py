@@ -7,12 +7,15 @@ one operation is a query of ``news`` alone is instead validated against the real
 once (parsed with the same limits, checked with the same rules), compiled into a plan of
 the fields it selects — aliases, fragments and ``__typename`` resolved at compile time —
 and answered by projecting the store's page through that plan: the same data, in the
-same order, serialised by the schema's own scalars.
+same order, serialised by the schema's own scalars and written as Strawberry's view
+writes JSON. Each edge's JSON is kept for the data version (the read cache's): pages
+that overlap, as a team's newest news does, write each article once.
 
 Anything the plan does not know — another field, a directive, an introspection field,
 several operations, a document or variables that do not validate, a page the store
-refuses — is answered by Strawberry as before (:func:`answer` returns None), so every
-error a client sees is still Strawberry's."""
+refuses — is answered by Strawberry as before (:meth:`FastNews.answer` returns None), so
+every error a client sees is still Strawberry's. (A refused page is then read twice;
+refusals cost little, and a second reader of the rules for errors would cost more.)"""
 
 from __future__ import annotations
 
