@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-import anyio
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -459,8 +458,10 @@ class FastNews:
         self.answered = 0  # requests this path answered (the rest went to Strawberry)
         self.fragments = _Fragments(edges)
         self.reads_in_flight = reads_in_flight
-        # One gate per event loop (a test runs several apps, each in its own loop).
-        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]
+        # One gate per event loop (a test runs several apps, each in its own loop). An
+        # asyncio semaphore queues its waiters in order and, unlike anyio's limiter,
+        # raises nothing to make one wait: no traceback cycles for the collector.
+        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
         self._gates = weakref.WeakKeyDictionary()
 
     def plan(self, query: str, operation_name: str | None) -> Plan | None:
@@ -519,7 +520,7 @@ class FastNews:
             loop = asyncio.get_running_loop()
             gate = self._gates.get(loop)
             if gate is None:
-                gate = self._gates[loop] = anyio.CapacityLimiter(self.reads_in_flight)
+                gate = self._gates[loop] = asyncio.Semaphore(self.reads_in_flight)
             async with gate:
                 page = await run_db(
                     sessionmaker, lambda s: q.news_page(s, flt, first, after, alone=True)
