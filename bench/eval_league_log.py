@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from nba_tracker.domain.analysis import analyze  # noqa: E402
-from nba_tracker.domain.classify import Category  # noqa: E402
+from nba_tracker.domain.labels import Category  # noqa: E402
 from nba_tracker.domain.league_log import LogTransaction, parse_log  # noqa: E402
 from nba_tracker.domain.league_match import (  # noqa: E402
     StoryFacts,

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from nba_tracker.api import xmlwriter
 from nba_tracker.api.deps import get_session, unavailable_on_db_errors
-from nba_tracker.domain.classify import normalize_category
+from nba_tracker.domain.labels import normalize_category
 from nba_tracker.domain.times import utc_z
 from nba_tracker.store import queries
 from nba_tracker.store.engine import Session

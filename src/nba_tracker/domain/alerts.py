@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nba_tracker.domain._fold import fold_key
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.teams import ALL_TEAMS
 
 __all__ = [

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nba_tracker.domain._fold import fold
-from nba_tracker.domain.classify import Category, RuleSignals, Status, rule_signals
+from nba_tracker.domain.classify import RuleSignals, rule_signals
 from nba_tracker.domain.features import features, mask
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.model import Model, load_model
 from nba_tracker.domain.picks import Pick, find_picks
 from nba_tracker.domain.players import PlayerMention, find_unknown_players, player_spans

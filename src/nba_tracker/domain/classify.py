@@ -11,47 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from nba_tracker.domain._phrases import CueTable, Phrases
+from nba_tracker.domain.labels import Category, Status
 
-__all__ = ["Category", "RuleSignals", "Status", "classify", "normalize_category", "rule_signals"]
-
-
-class Category(StrEnum):
-    TRADE = "Trade"
-    SIGNING = "Signing"
-    EXTENSION = "Extension"
-    WAIVER = "Waiver"
-    DRAFT = "Draft"
-    OTHER = "Other"
-
-
-class Status(StrEnum):
-    RUMOR = "rumor"
-    REPORTED = "reported"
-    OFFICIAL = "official"
-
-
-_CATEGORY_NAMES = {
-    "trade": Category.TRADE,
-    "trades": Category.TRADE,
-    "signing": Category.SIGNING,
-    "signings": Category.SIGNING,
-    "free agency": Category.SIGNING,
-    "extension": Category.EXTENSION,
-    "extensions": Category.EXTENSION,
-    "waiver": Category.WAIVER,
-    "waivers": Category.WAIVER,
-    "draft": Category.DRAFT,
-    "other": Category.OTHER,
-}
-
-
-def normalize_category(name: str) -> Category | None:
-    """The category a name means, case-insensitively; the original tracker's
-    ``Trade`` / ``Signing`` / ``Other`` keep working."""
-    return _CATEGORY_NAMES.get(" ".join(name.split()).lower())
+__all__ = ["RuleSignals", "classify", "rule_signals"]
 
 
 def _rx(pattern: str) -> Phrases:

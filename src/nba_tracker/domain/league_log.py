@@ -21,7 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from nba_tracker.domain.classify import Category
+from nba_tracker.domain.labels import Category
 from nba_tracker.domain.teams import ALL_TEAMS
 from nba_tracker.errors import FeedParseError, FeedTooLarge
 

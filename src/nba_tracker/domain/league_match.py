@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.league_log import LogTransaction
 
 __all__ = ["MatchResult", "StoryFacts", "Window", "match_transactions", "same_category"]

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from nba_tracker.domain._fold import fold_key
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 
 __all__ = [
     "STORY_WINDOW",

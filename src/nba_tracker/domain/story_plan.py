@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.domain.stories import StoryCandidate, find_story, merge_status
 

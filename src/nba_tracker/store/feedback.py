@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nba_tracker.domain.classify import Category, Status, normalize_category
+from nba_tracker.domain.labels import Category, Status, normalize_category
 from nba_tracker.errors import QueryError
 from nba_tracker.store.models import (
     Article,

@@ -8,7 +8,7 @@ import binascii
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from nba_tracker.domain.classify import Status, normalize_category
+from nba_tracker.domain.labels import Status, normalize_category
 from nba_tracker.domain.limits import is_id
 from nba_tracker.errors import QueryError
 

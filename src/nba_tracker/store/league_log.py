@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.league_journey import LedgerTrade, Move, journey, ledger
 from nba_tracker.domain.league_log import LogKind, LogRow, LogTransaction, group_transactions
 from nba_tracker.domain.league_match import MatchResult, StoryFacts, Window

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain import teams as team_data
-from nba_tracker.domain.classify import normalize_category
+from nba_tracker.domain.labels import normalize_category
 from nba_tracker.domain.teams import UNKNOWN_COLOR
 from nba_tracker.errors import QueryError
 from nba_tracker.store.filters import NewsFilter, clean, decode_cursor, encode_cursor

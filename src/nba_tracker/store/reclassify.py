@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from nba_tracker.domain.analysis import Analysis, analyze
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.news import AnalyzedItem, NewsItem
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.domain.story_plan import StorySummary, plan_stories

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import TYPE_CHECKING
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nba_tracker.observability import get_logger
 from nba_tracker.store.engine import SessionFactory, engine_of
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["WAKE_CHANNEL", "Wakeups", "wake_dispatchers"]
 
@@ -54,6 +57,9 @@ class Wakeups:
     async def connect(cls, factory: SessionFactory) -> Wakeups | None:
         if not cls.possible(factory):
             return None
+        # Imported here: a SQLite tracker (the collector's CLI, make run) never needs it.
+        import psycopg
+
         engine = engine_of(factory)
         # The engine's own connection parameters (host, user, password, TLS), so the
         # listener reaches the database exactly as the pool does.
@@ -74,6 +80,8 @@ class Wakeups:
         return cls(connection)
 
     async def _listen(self) -> None:
+        import psycopg
+
         try:
             async for _ in self._connection.notifies():
                 self._woken.set()

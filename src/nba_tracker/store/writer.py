@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from nba_tracker.domain._fold import fold_key
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.domain.stories import StoryCandidate, story_window
 from nba_tracker.domain.story_plan import StoryPlan, StorySummary, plan_stories

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from nba_tracker.api.deps import DatabaseUnavailable, get_session, run_db
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.limits import MAX_ID, is_id
 from nba_tracker.store import league_log, queries
 from nba_tracker.store.engine import UNAVAILABLE_ERRORS, Session

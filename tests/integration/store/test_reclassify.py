@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 import nba_tracker.store.reclassify as reclassify_module
 from nba_tracker.domain.analysis import Analysis, analyze
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.ingest.pipeline import Collector
 from nba_tracker.ingest.registry import FeedSpec

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 import nba_tracker.store.writer as writer
 from nba_tracker.domain.analysis import Analysis
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.news import AnalyzedItem, NewsItem
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.store.engine import SessionFactory, transaction

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nba_tracker.domain.alerts import AlertFilter, StoryFacts, alert_text, owed_status
-from nba_tracker.domain.classify import Status
+from nba_tracker.domain.labels import Status
 
 
 def story(status: str | None = "reported", **kw: object) -> StoryFacts:

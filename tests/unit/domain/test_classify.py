@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nba_tracker.domain.classify import Category, Status, classify, normalize_category
+from nba_tracker.domain.classify import classify
+from nba_tracker.domain.labels import Category, Status, normalize_category
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.league_log import Asset, LogKind, parse_log
 from nba_tracker.domain.league_match import StoryFacts, match_transactions
 from nba_tracker.errors import FeedParseError, FeedTooLarge

@@ -7,7 +7,8 @@ import json
 import math
 
 from nba_tracker.domain.analysis import analyze, analyze_with
-from nba_tracker.domain.classify import Category, Status, rule_signals
+from nba_tracker.domain.classify import rule_signals
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.model import LinearModel, Model, load_model
 
 CATEGORIES = ("Trade", "Signing", "Extension", "Waiver", "Draft", "Other")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from nba_tracker.domain.analysis import Analysis
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.news import AnalyzedItem
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.domain.stories import StoryCandidate

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nba_tracker.domain.classify import Category, Status
+from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.stories import StoryCandidate, find_story, same_story
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "understanding_eval.jsonl"

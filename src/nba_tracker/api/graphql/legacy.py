@@ -16,7 +16,7 @@ from datetime import datetime
 import strawberry
 
 from nba_tracker.api.graphql import types as t
-from nba_tracker.domain.classify import Category, normalize_category
+from nba_tracker.domain.labels import Category, normalize_category
 from nba_tracker.store import queries as q
 from nba_tracker.store.engine import Session
 
