@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -262,62 +262,48 @@ def _utc(stamp: str | None) -> datetime | None:
 
 
 def _view_of_json(row: list[Any]) -> ArticleView:
-    (
-        ident, uid, title, summary, url, source, published_at, published_estimated,
-        category, status, title_ja, summary_ja, translation_status, translated_at,
-        story_id, assets, category_evidence, status_evidence, teams, players,
-    ) = row  # fmt: skip
-    return ArticleView(
-        id=ident,
-        uid=uid,
-        title=title,
-        summary=summary,
-        url=url,
-        source=source,
-        published_at=datetime.fromisoformat(published_at).astimezone(UTC),
-        published_estimated=published_estimated,
-        category=category,
-        status=status,
-        title_ja=title_ja,
-        summary_ja=summary_ja,
-        translation_status=translation_status,
-        translated_at=_utc(translated_at),
-        story_id=story_id,
-        teams=[_team(*t) for t in teams or ()],
-        players=[PlayerRef(*p) for p in players or ()],
-        picks=list((assets or {}).get("picks", [])),
-        category_evidence=category_evidence,
-        status_evidence=status_evidence,
+    fields = dict(zip(_JSON_FIELDS, row, strict=True))
+    fields["published_at"] = datetime.fromisoformat(fields["published_at"]).astimezone(UTC)
+    fields["translated_at"] = _utc(fields["translated_at"])
+    return _article_view(
+        fields,
+        [_team(*t) for t in fields["teams"] or ()],
+        [PlayerRef(*p) for p in fields["players"] or ()],
     )
 
 
 def _views(session: Session, rows: Sequence[Any]) -> list[ArticleView]:
     teams, players = article_links(session, [a.id for a in rows])
-    return [
-        ArticleView(
-            id=a.id,
-            uid=a.uid,
-            title=a.title,
-            summary=a.summary,
-            url=a.url,
-            source=a.source,
-            published_at=a.published_at,
-            published_estimated=a.published_estimated,
-            category=a.category,
-            status=a.status,
-            title_ja=a.title_ja,
-            summary_ja=a.summary_ja,
-            translation_status=a.translation_status,
-            translated_at=a.translated_at,
-            story_id=a.story_id,
-            teams=teams.get(a.id, []),
-            players=players.get(a.id, []),
-            picks=list((a.assets or {}).get("picks", [])),
-            category_evidence=a.category_evidence,
-            status_evidence=a.status_evidence,
-        )
-        for a in rows
-    ]
+    return [_article_view(a._mapping, teams.get(a.id, []), players.get(a.id, [])) for a in rows]
+
+
+def _article_view(
+    a: Mapping[str, Any], teams: list[TeamRef], players: list[PlayerRef]
+) -> ArticleView:
+    """An article's view from its :func:`_article_rows` columns, by name (a row's, or
+    the page's JSON read back), and its links."""
+    return ArticleView(
+        id=a["id"],
+        uid=a["uid"],
+        title=a["title"],
+        summary=a["summary"],
+        url=a["url"],
+        source=a["source"],
+        published_at=a["published_at"],
+        published_estimated=a["published_estimated"],
+        category=a["category"],
+        status=a["status"],
+        title_ja=a["title_ja"],
+        summary_ja=a["summary_ja"],
+        translation_status=a["translation_status"],
+        translated_at=a["translated_at"],
+        story_id=a["story_id"],
+        teams=teams,
+        players=players,
+        picks=list((a["assets"] or {}).get("picks", [])),
+        category_evidence=a["category_evidence"],
+        status_evidence=a["status_evidence"],
+    )
 
 
 def article_links(
