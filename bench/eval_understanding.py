@@ -153,15 +153,33 @@ def main() -> None:
         print(
             f"labelled corpus: {len(rows)} items ({dev} development, {len(rows) - dev} frozen test)"
         )
-        test = frozen_test(rows)
+        rosters = corpus.league_rosters()
+        if rosters is None:
+            print(f"no league log at {corpus.LEAGUE_LOG}: teams as the items name them")
+        else:
+            print(
+                f"league log: {len(rosters)} players' teams by day, linked where an item "
+                "names players but no team (as a collection with the log stored does)"
+            )
+        test = frozen_test(rows, rosters=rosters)
         _corpus_table("frozen test, shipped model + rules", test)
-        baseline = rules_only(rows)
+        if rosters is not None:
+            unlinked = frozen_test(rows)["overall"]
+            summary["frozen_test_without_league_log"] = {
+                "teams": unlinked["teams"],
+                "players": unlinked["players"],
+            }
+            print(
+                f"frozen test without the league log: team F1 {unlinked['teams']['f1']:.1%}, "
+                f"player F1 {unlinked['players']['f1']:.1%}"
+            )
+        baseline = rules_only(rows, rosters)
         _corpus_table("frozen test, rules alone (baseline)", baseline)
         summary["frozen_test"] = test
         summary["rules_only"] = baseline
         summary["targets_met"] = _targets_met(test)
         if not args.no_cv:
-            cv, misses = cross_validation(rows)
+            cv, misses = cross_validation(rows, rosters=rosters)
             _corpus_table("5-fold cross-validation over development rows", cv)
             summary["cross_validation"] = cv
             if args.misses:

@@ -13,14 +13,23 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from nba_tracker.domain.league_log import Rosters, parse_log
 from nba_tracker.ingest.parse import parse_feed
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "labels"
 CORPUS = Path(os.environ.get("NBA_TRACKER_CORPUS", ROOT.parent / "shared" / "corpus"))
+# The league's own transaction log since 2015 (a public snapshot; third-party, read in
+# place): the players' teams a collection that has stored the log links by.
+LEAGUE_LOG = Path(
+    os.environ.get(
+        "NBA_TRACKER_LEAGUE_LOG",
+        ROOT.parent / "shared" / "league-log" / "najicham_2025-07-17_raw_1ecdb80d.json",
+    )
+)
 
 # The corpus file prefix names the outlet and the snapshot it came from.
 _SOURCES = (
@@ -49,6 +58,7 @@ class Row:
     teams: frozenset[str]
     players: frozenset[str]
     confidence: str
+    published: date | None = None
 
     @property
     def frozen_test(self) -> bool:
@@ -71,16 +81,25 @@ def available() -> bool:
     return CORPUS.is_dir() and any(CORPUS.glob("*.xml"))
 
 
-def corpus_items(corpus: Path = CORPUS) -> dict[str, tuple[str, str, str]]:
-    """guid → (source, title, summary) for every corpus item, as the tracker parses it."""
-    items: dict[str, tuple[str, str, str]] = {}
+def corpus_items(corpus: Path = CORPUS) -> dict[str, tuple[str, str, str, date | None]]:
+    """guid → (source, title, summary, day published) for every corpus item, as the
+    tracker parses it."""
+    items: dict[str, tuple[str, str, str, date | None]] = {}
     fetched = datetime(2026, 12, 1, tzinfo=UTC)
     for path in sorted(corpus.glob("*.xml")):
         source = source_of(path.name)
         for item in parse_feed(path.read_bytes(), fetched, max_items=10_000).items:
             if item.guid:
-                items[item.guid] = (source, item.title, item.summary)
+                day = item.published_at.date() if item.published_at else None
+                items[item.guid] = (source, item.title, item.summary, day)
     return items
+
+
+def league_rosters(path: Path = LEAGUE_LOG) -> Rosters | None:
+    """Players' teams by day from the league-log snapshot, or None without it."""
+    if not path.is_file():
+        return None
+    return Rosters(parse_log(path.read_bytes()).rows)
 
 
 def label_files(folder: Path = LABELS) -> list[Path]:
@@ -134,7 +153,7 @@ def load_rows(corpus: Path = CORPUS, labels: Path = LABELS) -> list[Row]:
     for guid, label in read_labels(label_files(labels)).items():
         if guid not in items:
             continue
-        source, title, summary = items[guid]
+        source, title, summary, published = items[guid]
         rows.append(
             Row(
                 guid=guid,
@@ -146,6 +165,7 @@ def load_rows(corpus: Path = CORPUS, labels: Path = LABELS) -> list[Row]:
                 teams=frozenset(label["teams"]),
                 players=frozenset(label["players"]),
                 confidence=label.get("confidence", "high"),
+                published=published,
             )
         )
     rows.sort(key=lambda r: r.guid)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nba_tracker.domain._fold import fold_key
-from nba_tracker.domain.analysis import Analysis, analyze_with
+from nba_tracker.domain.analysis import Analysis, TeamOf, analyze_with
+from nba_tracker.domain.league_log import Rosters
 from nba_tracker.domain.model import Model, load_model
 from training.corpus import CATEGORIES, STATUSES, Row, handwritten_rows
 from training.learn import featurize, held_out_models
@@ -152,19 +153,32 @@ def score(
     }, misses
 
 
-def frozen_test(rows: Sequence[Row], model: Model | None = None) -> dict[str, Any]:
+def _team_of(rosters: Rosters | None, row: Row) -> TeamOf | None:
+    """The players' teams on the item's day, as a collection that has stored the league
+    log links by (None: figures without the log)."""
+    if rosters is None:
+        return None
+    return lambda player_id: rosters.team_of(player_id, row.published)
+
+
+def frozen_test(
+    rows: Sequence[Row], model: Model | None = None, rosters: Rosters | None = None
+) -> dict[str, Any]:
     shipped = model if model is not None else load_model()
     test = [r for r in rows if r.frozen_test]
-    return score(test, lambda r: analyze_with(shipped, r.title, r.summary))[0]
+    return score(test, lambda r: analyze_with(shipped, r.title, r.summary, _team_of(rosters, r)))[0]
 
 
-def rules_only(rows: Sequence[Row]) -> dict[str, Any]:
+def rules_only(rows: Sequence[Row], rosters: Rosters | None = None) -> dict[str, Any]:
     test = [r for r in rows if r.frozen_test]
-    return score(test, lambda r: analyze_with(None, r.title, r.summary))[0]
+    return score(test, lambda r: analyze_with(None, r.title, r.summary, _team_of(rosters, r)))[0]
 
 
 def cross_validation(
-    rows: Sequence[Row], k: int = 5, settings: Model | None = None
+    rows: Sequence[Row],
+    k: int = 5,
+    settings: Model | None = None,
+    rosters: Rosters | None = None,
 ) -> tuple[dict[str, Any], list[tuple[Row, Analysis]]]:
     """k-fold over the development rows with the shipped model's settings."""
     dev = [r for r in rows if not r.frozen_test]
@@ -183,7 +197,9 @@ def cross_validation(
         always_feats=featurize(extra),
     )
     model_of = {r.guid: m for r, m in zip(dev, models, strict=True)}
-    return score(dev, lambda r: analyze_with(model_of[r.guid], r.title, r.summary))
+    return score(
+        dev, lambda r: analyze_with(model_of[r.guid], r.title, r.summary, _team_of(rosters, r))
+    )
 
 
 def agreement(labels_by_file: dict[str, dict[str, dict]]) -> dict[str, Any]:

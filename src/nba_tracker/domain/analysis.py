@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from nba_tracker.domain.picks import Pick, find_picks
 from nba_tracker.domain.players import PlayerMention, find_unknown_players, player_spans
 from nba_tracker.domain.teams import team_spans
 
-__all__ = ["Analysis", "Prepared", "analyze", "analyze_with", "prepare"]
+__all__ = ["Analysis", "Prepared", "TeamOf", "analyze", "analyze_with", "prepare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,14 +210,30 @@ def prepare(title: str, summary: str) -> Prepared:
     )
 
 
-def analyze(title: str, summary: str) -> Analysis:
+# A player's team (three-letter abbreviation) by his NBA id, None when unknown: the
+# league's transaction log as the collector has it (``league_log.Rosters``).
+TeamOf = Callable[[int], str | None]
+
+
+def analyze(title: str, summary: str, team_of: TeamOf | None = None) -> Analysis:
     """Category, status, teams, players and picks of one article (plain-text inputs)."""
-    return analyze_with(load_model(), title, summary)
+    return analyze_with(load_model(), title, summary, team_of)
 
 
-def analyze_with(model: Model | None, title: str, summary: str) -> Analysis:
+def _players_teams(players: Any, team_of: TeamOf) -> tuple[str, ...]:
+    found = (team_of(m.nba_id) for m in players if m.nba_id is not None)
+    return tuple(dict.fromkeys(t for t in found if t))
+
+
+def analyze_with(
+    model: Model | None, title: str, summary: str, team_of: TeamOf | None = None
+) -> Analysis:
     """``analyze`` with a given model (training and evaluation pass their own), or with
-    the rules alone when ``model`` is None."""
+    the rules alone when ``model`` is None. With ``team_of``, an item that names players
+    but no team is linked to their teams: "LeBron James scores 40" is a Lakers story.
+    Only then: where the text names teams, those are the parties (5-fold figures on the
+    development rows: team F1 0.769 -> 0.797 this way, 0.768 adding players' teams to
+    named ones, since a player's old team is then a false party)."""
     prepared = prepare(title, summary)
     signals, feats, found, teams = (
         prepared.signals,
@@ -232,6 +249,8 @@ def analyze_with(model: Model | None, title: str, summary: str) -> Analysis:
         for mention in find_unknown_players(prepared.lede, players.values()):
             if not team_spans(fold(mention.name)):
                 players.setdefault(mention.name, mention)
+    if not teams and team_of is not None:
+        teams = _players_teams(players.values(), team_of)
     picks = _picks(title, summary) if category is Category.TRADE else ()
     return Analysis(
         category,

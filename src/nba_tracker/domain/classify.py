@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 
 from nba_tracker.domain._phrases import CueTable, Phrases
 from nba_tracker.domain.labels import Category, Status
+from nba_tracker.domain.teams import find_teams
 
-__all__ = ["RuleSignals", "classify", "rule_signals"]
+__all__ = ["FORUM_FLAIR", "RuleSignals", "classify", "rule_signals"]
 
 
 def _rx(pattern: str) -> Phrases:
     return Phrases(pattern, re.IGNORECASE)
 
+
+# The tags a forum puts in brackets before a post's title ("[Highlight] …", "[Serious]
+# …"): what kind of post it is. A bracketed name ("[Wojnarowski] …") is the source.
+FORUM_FLAIR = re.compile(
+    r"(?:highlights?|serious|oc|discussion|meta|question|image|video|stats?|news|rumou?rs?|"
+    r"request|analysis|fluff|misc|post game thread|game thread|pre-?game thread|daily "
+    r"discussion thread|breaking|original content|opinion|poll)",
+    re.IGNORECASE,
+)
 
 _HEADLINE_WEIGHT = 3.0
 _BACKGROUND_WEIGHT = 0.25
@@ -48,7 +58,7 @@ _CUES: dict[Category, list[tuple[Phrases, float]]] = {
         (_rx(r"\b(?:ship|ships|shipped|shipping|flip|flips|flipped)\b"), 1.5),
         (
             _rx(
-                r"\b(?:send|sends|sending|sent|deal|deals)\s+(?-i:[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+)*)\s+to\b"
+                r"\b(?:send|sends|sending|sent|deal|deals)\s+(?-i:[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+)*)\s+(?:back\s+)?to\b"
             ),
             1.5,
         ),
@@ -69,7 +79,7 @@ _CUES: dict[Category, list[tuple[Phrases, float]]] = {
         (_rx(r"\brescind(?:s|ed)?\b"), 1.5),
         (
             _rx(
-                r"\b(?:deal|package|swap) (?:that )?(?:would )?(?:sends?|sending|lands?|landing)\b"
+                r"\b(?:deal|package|swap) (?:that )?(?:would )?(?:to )?(?:sends?|sending|lands?|landing|land)\b"
             ),
             2.5,
         ),
@@ -210,7 +220,7 @@ _OTHER_CUES: list[tuple[Phrases, float]] = [
     ),
     (
         _rx(
-            r"\b(?:sponsor|sponsorship|partnership|media rights|arena|lease|uniforms?|court design|jersey patch|sale|stake|valuation|expansion|schedule|ratings|CBA|apron|luxury tax bill|reform|Board of Governors|union|protocols?)\b"
+            r"\b(?:sponsor|sponsorship|partnership|endorsements?|sneakers?|(?:shoe|apparel|signature shoe|brand|endorsement|sneaker|NIL|media|broadcast|podcast|book|TV) (?:deal|contract|agreement|pact)|media rights|arena|lease|uniforms?|court design|jersey patch|sale|stake|valuation|expansion|schedule|ratings|CBA|apron|luxury tax bill|reform|Board of Governors|union|protocols?)\b"
         ),
         4.0,
     ),
@@ -259,7 +269,9 @@ _MODAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION = _rx(
-    r"\bsources?\b|\bper (?:a )?reports?\b|\breportedly\b|\breports?:|^report\b|\baccording to\b|\b(?:told|tells) (?:ESPN|The Athletic|Yahoo|(?-i:[A-Z]\w+))\b|\bper (?:ESPN|The Athletic|Yahoo|SNY|HoopsHype|Shams|Woj|Charania|Stein|Haynes|Fischer|Scotto|Windhorst|Amick|Slater|Siegel|his agent|agent)\b|\bhis agent\b|^\[(?-i:[A-Z])[\w .'-]+\]"
+    r"\bsources?\b|\bper (?:a )?reports?\b|\breportedly\b|\breports?:|^report\b|\baccording to\b|\b(?:told|tells) (?:ESPN|The Athletic|Yahoo|(?-i:[A-Z]\w+))\b|\bper (?:ESPN|The Athletic|Yahoo|SNY|HoopsHype|Shams|Woj|Charania|Stein|Haynes|Fischer|Scotto|Windhorst|Amick|Slater|Siegel|his agent|agent)\b|\bhis agent\b|^\[(?!"
+    + FORUM_FLAIR.pattern
+    + r"\])(?-i:[A-Z])[\w .'-]+\]"
 )
 _RUMOR = _rx(
     r"\binterest(?:ed)?\b|\btalks?\b|\bdiscuss(?:ed|es|ing|ions?)?\b|\bconversations?\b|\bexplor(?:e|es|ed|ing)\b|\bcould\b|\bmight\b|\bmay\b|\bwould\b|\bshould\b|"
@@ -364,12 +376,25 @@ class RuleSignals:
     status_evidence: dict[str, str] = field(default_factory=dict)
 
 
+_BRACKET_SOURCE = re.compile(r"^\s*\[([^\]]{2,40})\]")
+
+
+def _team_account(title: str) -> str:
+    """ "[Lakers]" opening a forum post names its source: the team's own account, whose
+    posts are the team's announcements. Returns that bracket, or ""."""
+    m = _BRACKET_SOURCE.match(title)
+    if m is None or len(m.group(1).split()) > 3 or not find_teams(m.group(1)):
+        return ""
+    return m.group(0).strip()
+
+
 def _status_with_reason(
     title: str, summary: str
 ) -> tuple[Status, str, dict[str, bool], dict[str, str]]:
     headline = _strip_quotes(title)
     text = f"{headline}. {summary}"
     evidence: dict[str, str] = {}
+    team_account = _team_account(title)
     # The longest announcement phrase is the most telling evidence ("have officially
     # acquired" over "officially").
     official_hit = max(
@@ -402,6 +427,9 @@ def _status_with_reason(
             or (attribution.group(0) if attribution else "")
         )
     announced = bool(official_hit) and not not_yet
+    if team_account and not not_yet and not headline_rumor_phrase:
+        evidence["official"] = f"{team_account}: the team's own account"
+        return Status.OFFICIAL, "announced", flags, evidence
     if announced and not headline_agreed_phrase and not headline_rumor_phrase:
         # "officially", "announced", "confirmed": the words of an announcement. "Has
         # signed", "completed", "via Twitter" state a done move, which outlets also do.

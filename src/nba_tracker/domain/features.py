@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nba_tracker.domain.classify import RuleSignals
+from nba_tracker.domain.classify import FORUM_FLAIR, RuleSignals
 
 __all__ = ["BODY_TOKENS", "features", "mask", "tokens"]
 
 BODY_TOKENS = 60
 _TOKEN = re.compile(r"[a-z]+|\d+|[?\"]")
 # "Shams Charania: The Bucks …", "[Wojnarowski] …": who is speaking, not what happened.
-_SPEAKER = re.compile(r"^\s*(?:\[[^\]]{2,40}\]|[A-Z][\w.'’ -]{1,40}:)\s*")
+_SPEAKER = re.compile(r"^\s*(?:\[([^\]]{2,40})\]|[A-Z][\w.'’ -]{1,40}:)\s*")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"'})
 
 
@@ -44,11 +44,21 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.translate(_QUOTES).lower())
 
 
-def strip_speaker(text: str) -> tuple[str, bool]:
+def strip_speaker(text: str) -> tuple[str, str]:
+    """``text`` without the label that opens it, and what that label was: "reporter"
+    ("Shams Charania:", "[Wojnarowski]"), "team" (a team's own account, "[Lakers]", whose
+    posts are its announcements), "flair" (a forum's "[Highlight]", "[Serious]": a kind
+    of post, not a source) or "" when nothing opens it."""
     m = _SPEAKER.match(text)
     if m is None:
-        return text, False
-    return " REPORTER " + text[m.end() :], True
+        return text, ""
+    bracket = (m.group(1) or "").strip()
+    if bracket == "TEAM":
+        return " TEAM " + text[m.end() :], "team"
+    if bracket and FORUM_FLAIR.fullmatch(bracket):
+        # The flair word stays a word: "highlight" and "serious" say what the post is.
+        return f" {bracket} " + text[m.end() :], "flair"
+    return " REPORTER " + text[m.end() :], "reporter"
 
 
 _SUFFIXES = ("ing", "ed", "es", "s")
@@ -76,7 +86,7 @@ def _ngrams(prefix: str, toks: list[str], out: set[str]) -> None:
 def features(headline: str, body: str, signals: RuleSignals) -> set[str]:
     """Binary features of one article. ``headline``/``body`` are folded and masked."""
     out: set[str] = set()
-    headline, _ = strip_speaker(headline)
+    headline, opener = strip_speaker(headline)
     body, spoken = strip_speaker(body)
     head_toks = tokens(headline)
     body_toks = tokens(body)[:BODY_TOKENS]
@@ -86,6 +96,8 @@ def features(headline: str, body: str, signals: RuleSignals) -> set[str]:
         out.add("r:no_body")
     if spoken:
         out.add("r:spoken")
+    if opener in ("team", "flair"):
+        out.add(f"r:opened_by_{opener}")
     out.add(f"r:cat={signals.category}")
     out.add(f"r:status={signals.status}")
     out.add(f"r:reason={signals.status_reason}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +32,7 @@ __all__ = [
     "LogRow",
     "LogTransaction",
     "ParsedLog",
+    "Rosters",
     "group_transactions",
     "parse_log",
 ]
@@ -324,3 +326,45 @@ def group_transactions(rows: Iterable[LogRow]) -> list[LogTransaction]:
     ]
     transactions.sort(key=lambda t: (t.day, t.group_id))
     return transactions
+
+
+class Rosters:
+    """Each player's team as the log tells it, on any day: where his latest signing,
+    trade, claim or conversion put him; no team after he was waived.
+
+    An item about a player that names no team is about his team ("LeBron James scores
+    40" is a Lakers story), which readers know and the text does not say: the log is
+    how the tracker knows it too. ``rows`` in the log's own order (newest first), so of
+    two moves on one day the one the log lists first is the later.
+    """
+
+    def __init__(self, rows: Iterable[LogRow]) -> None:
+        history: dict[int, list[tuple[date, str | None]]] = {}
+        for row in reversed(list(rows)):
+            if row.player_id is None:
+                continue
+            team = None if row.kind is LogKind.WAIVE else row.team
+            history.setdefault(row.player_id, []).append((row.day, team))
+        self._days: dict[int, list[date]] = {}
+        self._teams: dict[int, list[str | None]] = {}
+        for player_id, moves in history.items():
+            moves.sort(key=lambda move: move[0])  # stable: a day keeps the log's order
+            self._days[player_id] = [day for day, _ in moves]
+            self._teams[player_id] = [team for _, team in moves]
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    def team_of(self, player_id: int, day: date | None = None) -> str | None:
+        """The player's team at the end of ``day`` (today's when None), or None."""
+        teams = self._teams.get(player_id)
+        if not teams:
+            return None
+        if day is None:
+            return teams[-1]
+        index = bisect_right(self._days[player_id], day) - 1
+        return teams[index] if index >= 0 else None
+
+    def current(self) -> dict[int, str]:
+        """Every player's team today: what a collection of today's news links by."""
+        return {pid: teams[-1] for pid, teams in self._teams.items() if teams[-1]}

@@ -130,6 +130,8 @@ class Collector:
         self._write_lock = threading.Lock()
         self._understanding = Understanding()
         self._handle: LockHandle | None = None
+        self._teams: dict[int, str] | None = None
+        self._teams_lock = threading.Lock()
 
     async def run(
         self,
@@ -162,6 +164,7 @@ class Collector:
         by_name = {s.spec.name: s for s in states}
         self._handle = handle
         self._understanding = Understanding()
+        self._teams = None  # read again each run: the log may have moved since
         processing: list[asyncio.Task[FeedOutcome | None]] = []
         try:
             async for result in fetch_each([(s.spec, s.validators) for s in states], options):
@@ -242,7 +245,7 @@ class Collector:
             return self._fail(state, outcome, "cannot parse feed")
         stored = self._stored([i.uid for i in feed.items], [i.url for i in feed.items])
         fresh = [i for i in feed.items if i.uid not in stored and i.url not in stored]
-        analyzed = self._understanding.analyze(fresh)
+        analyzed = self._understanding.analyze(fresh, self._players_teams() if fresh else None)
         outcome.fetched = len(feed.items)
         outcome.skipped = feed.skipped
         outcome.warning = feed.warning
@@ -283,6 +286,23 @@ class Collector:
         outcome.duplicate = written.duplicate + len(feed.items) - len(fresh)
         outcome.seconds = round(outcome.seconds + (datetime.now(UTC) - now).total_seconds(), 3)
         return outcome
+
+    def _players_teams(self) -> dict[int, str]:
+        """Players' teams today by the stored league log, read once per run and only
+        when an item is new (a run of known items never pays for it)."""
+        with self._teams_lock:
+            if self._teams is None:
+                from nba_tracker.store.league_log import current_teams
+
+                try:
+                    with transaction(self.factory) as session:
+                        self._teams = current_teams(session)
+                except Exception:
+                    # An enrichment only: without it items keep the teams they name, and
+                    # a database that is really down fails the feed's write, reported.
+                    log.warning("League log unreadable; teams as named", exc_info=True)
+                    self._teams = {}
+            return self._teams
 
     def _known_before_parsing(self, body: bytes) -> int | None:
         """How many items the body has when every one is stored already, else None."""

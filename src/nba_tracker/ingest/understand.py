@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -33,12 +33,17 @@ def parse_body(body: bytes, fetched_at: datetime, max_items: int) -> ParsedFeed:
     return parse_feed(body, fetched_at, max_items)
 
 
-def analyze_items(items: Sequence[ParsedItem]) -> list[AnalyzedItem]:
+def analyze_items(
+    items: Sequence[ParsedItem], teams: Mapping[int, str] | None = None
+) -> list[AnalyzedItem]:
+    """Each item understood; ``teams`` (a player's NBA id -> his team today, from the
+    league's log) links an item that names players but no team to their teams."""
     # Imported on first use: its patterns and model cost ~0.2 s to load, and a collection
     # whose items are all known already (most of them) never analyses anything.
     from nba_tracker.domain.analysis import analyze
 
-    return [AnalyzedItem(item, analyze(item.title, item.summary)) for item in items]
+    team_of = teams.get if teams else None
+    return [AnalyzedItem(item, analyze(item.title, item.summary, team_of)) for item in items]
 
 
 class Understanding:
@@ -78,15 +83,17 @@ class Understanding:
         with self._inline:
             return parse_body(body, fetched_at, max_items)
 
-    def analyze(self, items: Sequence[ParsedItem]) -> list[AnalyzedItem]:
+    def analyze(
+        self, items: Sequence[ParsedItem], teams: Mapping[int, str] | None = None
+    ) -> list[AnalyzedItem]:
         pool = self._pool
         if pool is not None and items:
             try:
-                return pool.submit(analyze_items, list(items)).result()
+                return pool.submit(analyze_items, list(items), teams).result()
             except BrokenProcessPool:
                 self._lost(pool)
         with self._inline:
-            return analyze_items(items)
+            return analyze_items(items, teams)
 
     def _lost(self, pool: ProcessPoolExecutor) -> None:
         """A worker died (killed, out of memory, or a host program that cannot be

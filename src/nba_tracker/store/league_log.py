@@ -31,7 +31,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.league_journey import LedgerTrade, Move, journey, ledger
-from nba_tracker.domain.league_log import LogKind, LogRow, LogTransaction, group_transactions
+from nba_tracker.domain.league_log import (
+    LogKind,
+    LogRow,
+    LogTransaction,
+    Rosters,
+    group_transactions,
+)
 from nba_tracker.domain.league_match import MatchResult, StoryFacts, Window
 from nba_tracker.store.models import (
     Article,
@@ -202,6 +208,19 @@ def _row_of(r: LeagueLogRow) -> LogRow:
         other_team_id=r.other_team_id,
         other_team=r.other_team,
     )
+
+
+def current_teams(session: Session) -> dict[int, str]:
+    """Every player's team today by the stored log (his NBA id -> abbreviation): what a
+    collection links an item about a player to when the item names no team. Empty when
+    no log was ever collected."""
+    rows = session.scalars(
+        select(LeagueLogRow)
+        .where(LeagueLogRow.player_id.is_not(None))
+        # The log's own order, newest first: of two moves on one day, the first listed.
+        .order_by(LeagueLogRow.day.desc(), LeagueLogRow.position, LeagueLogRow.id.desc())
+    ).all()
+    return Rosters(_row_of(r) for r in rows).current()
 
 
 def log_transactions(

@@ -286,3 +286,67 @@ def test_the_agreement_figure_in_metrics_stats_and_the_metrics_line(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert (figures["labelled"], figures["confirmed"], figures["rate"]) == (2, 1, 0.5)
+
+
+def _log_row(kind: str, day: str, group: str, team_id: int, slug: str, description: str) -> dict:
+    return {
+        "Transaction_Type": kind,
+        "TRANSACTION_DATE": f"{day}T00:00:00",
+        "TRANSACTION_DESCRIPTION": description,
+        "TEAM_ID": float(team_id),
+        "TEAM_SLUG": slug,
+        "PLAYER_ID": 1630175.0,
+        "PLAYER_SLUG": "cole-anthony",
+        "Additional_Sort": 0.0,
+        "GroupSort": group,
+    }
+
+
+def test_an_item_naming_a_player_but_no_team_is_linked_to_his_team_by_the_log(
+    reader: LeagueLogReader, feed_server: FeedServer
+) -> None:
+    from nba_tracker.store.models import Article, ArticleTeam, Team
+
+    # Newest first, as the league lists it: waived by Orlando, then signed by Milwaukee.
+    log = {
+        "NBA_Player_Movement": {
+            "rows": [
+                _log_row(
+                    "Signing",
+                    "2025-07-16",
+                    "Signing 1135890",
+                    1610612749,
+                    "bucks",
+                    "Milwaukee Bucks signed guard Cole Anthony to a Contract.",
+                ),
+                _log_row(
+                    "Waive",
+                    "2025-07-10",
+                    "Waive 1135001",
+                    1610612753,
+                    "magic",
+                    "Orlando Magic waived guard Cole Anthony.",
+                ),
+            ]
+        }
+    }
+    read(reader, feed_server.add("/log.json", Route(json.dumps(log).encode(), headers=JSON)))
+    items = [
+        Item("Cole Anthony scores 31 in his first summer game", "https://news.example.com/a"),
+        Item("Celtics' defense holds Cole Anthony to nine points", "https://news.example.com/b"),
+    ]
+    collector = Collector(reader.settings, reader.factory)
+    asyncio.run(collector.run([FeedSpec("Wire", feed_server.add("/n.xml", rss(items)))]))
+    with reader.factory() as session:
+        teams = {
+            title: sorted(
+                session.scalars(
+                    select(Team.abbreviation)
+                    .join(ArticleTeam, ArticleTeam.team_id == Team.id)
+                    .where(ArticleTeam.article_id == article_id)
+                )
+            )
+            for title, article_id in session.execute(select(Article.title, Article.id))
+        }
+    # The log's latest move put him in Milwaukee; an item that names a team keeps it.
+    assert teams == {items[0].title: ["MIL"], items[1].title: ["BOS"]}

@@ -113,3 +113,38 @@ def test_original_tracker_names_still_work() -> None:
     assert normalize_category("gossip") is None
     assert str(Category.SIGNING) == "Signing"
     assert str(Status.REPORTED) == "reported"
+
+
+def test_a_forum_flair_is_a_kind_of_post_not_a_source() -> None:
+    from nba_tracker.domain.classify import rule_signals
+
+    flair = rule_signals("[Highlight] Ja Morant with the poster dunk on Wembanyama", "")
+    assert not flair.flags["attribution"] and "reported" not in flair.status_evidence
+    source = rule_signals("[Wojnarowski] The Lakers are trading Russell to the Nets", "")
+    assert source.flags["attribution"] and source.status_reason == "agreed"
+
+
+def test_a_teams_own_account_is_its_announcement_unless_it_asks() -> None:
+    from nba_tracker.domain.classify import rule_signals
+
+    own = rule_signals("[Lakers] Welcome to the Lake Show, DeMarcus Cousins!", "")
+    assert (own.status, own.status_reason) == (Status.OFFICIAL, "announced")
+    assert own.status_evidence["official"] == "[Lakers]: the team's own account"
+    asking = rule_signals("[Heat] Could Jimmy Butler be next?", "")
+    assert asking.status is Status.RUMOR
+    # A reporter's surname in brackets is a source, never a team's account.
+    assert rule_signals("[Stein] Knicks sign Landry Shamet", "").status is not Status.OFFICIAL
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Stephen Curry signs shoe deal with Li-Ning", Category.OTHER),
+        ("Anthony Edwards inks endorsement contract with Adidas", Category.OTHER),
+        ("Clippers, Raptors finalizing deal to send Kawhi Leonard back to Toronto", Category.TRADE),
+    ],
+)
+def test_endorsements_are_not_signings_and_a_player_sent_back_is_traded(
+    title: str, expected: Category
+) -> None:
+    assert classify(title, "")[0] is expected

@@ -219,3 +219,45 @@ def test_a_trade_without_an_outlet_is_headlined_by_its_teams_and_players() -> No
     assert by_id["Signing 1153039"].headline == (
         "Memphis Grizzlies signed center Quinten Post to a Contract."
     )
+
+
+def _move(kind: str, day: str, team_id: int, slug: str, group: str) -> dict:
+    return {
+        **ROW,
+        "Transaction_Type": kind,
+        "TRANSACTION_DATE": f"{day}T00:00:00",
+        "TEAM_ID": float(team_id),
+        "TEAM_SLUG": slug,
+        "GroupSort": group,
+        "TRANSACTION_DESCRIPTION": f"{slug} {kind} guard Cole Anthony.",
+    }
+
+
+def test_rosters_give_a_players_team_on_any_day_and_none_after_a_waiver() -> None:
+    from nba_tracker.domain.league_log import Rosters
+
+    # Newest first, as the league lists it; two moves on 2025-07-10, the first listed later.
+    rows = [
+        _move("Signing", "2025-07-16", 1610612749, "bucks", "Signing 3"),
+        _move("Signing", "2025-07-10", 1610612738, "celtics", "Signing 2"),
+        _move("Waive", "2025-07-10", 1610612753, "magic", "Waive 1"),
+        _move("Signing", "2024-07-01", 1610612753, "magic", "Signing 0"),
+    ]
+    rosters = Rosters(parse_log(body(rows)).rows)
+    assert rosters.team_of(1630175, date(2024, 6, 30)) is None
+    assert rosters.team_of(1630175, date(2024, 12, 1)) == "ORL"
+    assert rosters.team_of(1630175, date(2025, 7, 10)) == "BOS"
+    assert rosters.team_of(1630175, date(2025, 7, 12)) == "BOS"
+    assert rosters.team_of(1630175) == "MIL" == rosters.current()[1630175]
+    assert rosters.team_of(1, date(2025, 7, 12)) is None
+    waived = Rosters(parse_log(body(rows[2:])).rows)
+    assert waived.team_of(1630175) is None and waived.current() == {}
+
+
+def test_an_item_naming_no_team_is_linked_to_its_players_teams() -> None:
+    from nba_tracker.domain.analysis import analyze
+
+    lakers = {2544: "LAL"}.get
+    assert analyze("LeBron James scores 40 in win", "", lakers).teams == ("LAL",)
+    assert analyze("LeBron James scores 40 vs. Celtics", "", lakers).teams == ("BOS",)
+    assert analyze("LeBron James scores 40 in win", "").teams == ()
