@@ -210,17 +210,22 @@ def _row_of(r: LeagueLogRow) -> LogRow:
     )
 
 
-def current_teams(session: Session) -> dict[int, str]:
-    """Every player's team today by the stored log (his NBA id -> abbreviation): what a
-    collection links an item about a player to when the item names no team. Empty when
-    no log was ever collected."""
+def rosters(session: Session) -> Rosters:
+    """Every player's team on any day by the stored log: what an item about a player is
+    linked to when it names no team. Empty when no log was ever collected."""
     rows = session.scalars(
         select(LeagueLogRow)
         .where(LeagueLogRow.player_id.is_not(None))
         # The log's own order, newest first: of two moves on one day, the first listed.
         .order_by(LeagueLogRow.day.desc(), LeagueLogRow.position, LeagueLogRow.id.desc())
     ).all()
-    return Rosters(_row_of(r) for r in rows).current()
+    return Rosters(_row_of(r) for r in rows)
+
+
+def current_teams(session: Session) -> dict[int, str]:
+    """Every player's team today (his NBA id -> abbreviation): what a collection of
+    today's news links by."""
+    return rosters(session).current()
 
 
 def log_transactions(

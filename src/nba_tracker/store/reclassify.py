@@ -20,13 +20,15 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from nba_tracker.domain.analysis import Analysis, analyze
+from nba_tracker.domain.analysis import Analysis, TeamOf, analyze
 from nba_tracker.domain.labels import Category, Status
+from nba_tracker.domain.league_log import Rosters
 from nba_tracker.domain.news import AnalyzedItem, NewsItem
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.domain.story_plan import StorySummary, plan_stories
 from nba_tracker.store.collection import bump_data_version
 from nba_tracker.store.engine import SessionFactory, transaction
+from nba_tracker.store.league_log import rosters as league_rosters
 from nba_tracker.store.models import (
     Article,
     ArticlePlayer,
@@ -50,7 +52,8 @@ __all__ = ["BATCH_SIZE", "Progress", "progress", "reclassify"]
 
 BATCH_SIZE = 500
 _ROW = 1  # the progress table's one row
-Analyzer = Callable[[str, str], Analysis]
+# (title, summary, the players' teams on the article's day) -> labels.
+Analyzer = Callable[[str, str, TeamOf | None], Analysis]
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def reclassify(
     with transaction(factory) as session:
         _begin(session, restart, datetime.now(UTC))
         state = progress(session)
+        # Read once: an article is linked by the players' teams on its own day.
+        log = league_rosters(session)
     if on_batch:
         on_batch(state)
     while True:
@@ -140,7 +145,7 @@ def reclassify(
                 row.finished_at = row.updated_at = now
                 state = progress(session)
                 break
-            changed = _reclassify_batch(session, articles, judge)
+            changed = _reclassify_batch(session, articles, judge, log)
             if changed:
                 bump_data_version(session, now)
             row.last_article_id = articles[-1]["id"]
@@ -223,14 +228,23 @@ def _story_relevant(a: dict[str, Any], new: Analysis, teams: list[str], players:
     )
 
 
-def _reclassify_batch(session: Session, articles: list[dict[str, Any]], judge: Analyzer) -> int:
+def _team_of(log: Rosters, published: datetime | None) -> TeamOf | None:
+    if not len(log):
+        return None
+    day = published.date() if published else None
+    return lambda player_id: log.team_of(player_id, day)
+
+
+def _reclassify_batch(
+    session: Session, articles: list[dict[str, Any]], judge: Analyzer, log: Rosters
+) -> int:
     """Relabel one batch; returns how many articles changed in any way."""
     ids = [a["id"] for a in articles]
     old_teams, old_players = _stored_links(session, ids)
     updates: list[dict[str, Any]] = []
     moved: list[tuple[dict[str, Any], AnalyzedItem]] = []
     for a in articles:
-        new = judge(a["title"], a["summary"])
+        new = judge(a["title"], a["summary"], _team_of(log, a["published_at"]))
         relevant = _story_relevant(
             a,
             new,
