@@ -139,7 +139,19 @@ class Phrases:
                 yield m
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)
+        """The leftmost match (of two at one place, the earlier alternative's), as
+        ``finditer``'s first: each alternative searched once, not every match found."""
+        end = len(text) if endpos is None else endpos
+        best: re.Match[str] | None = None
+        for p in self._candidates(text):
+            m = p.search(text, pos, end)
+            if m is not None and (
+                best is None
+                or m.start() < best.start()
+                or (m.start() == best.start() and self._order[m.re] < self._order[best.re])
+            ):
+                best = m
+        return best
 
 
 class CueTable:

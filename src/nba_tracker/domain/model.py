@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -26,6 +26,25 @@ class LinearModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
+    # Per class, each word feature's margin over the runner-up class, where positive:
+    # computed once, so the evidence of an article is a set intersection, not a pass
+    # over every feature with a max per feature.
+    _margins: tuple[dict[str, float], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
+
+    def __post_init__(self) -> None:
+        margins: list[dict[str, float]] = [{} for _ in self.classes]
+        for feature, row in self.weights.items():
+            # Rule signals and stems ("t:~trad") are not words a reader can find in the
+            # text; only the text's own words are evidence.
+            if feature.startswith("r:") or feature[2:3] == "~":
+                continue
+            for i, weight in enumerate(row):
+                margin = weight - max(w for j, w in enumerate(row) if j != i)
+                if margin > 0:
+                    margins[i][feature] = margin
+        object.__setattr__(self, "_margins", tuple(margins))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:
@@ -44,8 +63,9 @@ class LinearModel:
         }
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        get = self.weights.get
-        rows = [row for row in map(get, features) if row is not None]
+        # A look-up per feature: ``weights.keys() & features`` reads like less work but
+        # copies every key of the model into a set first.
+        rows = [row for row in map(self.weights.get, features) if row is not None]
         # Column sums in C (zip/sum) rather than a Python loop per class.
         totals = (
             [b + sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
@@ -60,22 +80,13 @@ class LinearModel:
     def strongest(self, features: Iterable[str], cls: str) -> str | None:
         """The present word feature that pushes hardest towards ``cls`` against the
         runner-up classes: the model's own evidence."""
-        i = self.classes.index(cls)
-        best, best_margin = None, 0.0
-        for feature in features:
-            # Rule signals and stems ("t:~trad") are not words a reader can find in
-            # the text; only the text's own words are evidence.
-            if feature.startswith("r:") or feature[2:3] == "~":
-                continue
-            row = self.weights.get(feature)
-            if row is None:
-                continue
-            margin = row[i] - max(w for j, w in enumerate(row) if j != i)
-            # Ties go to the alphabetically first feature: a set's order changes from
-            # process to process, the evidence must not.
-            if margin > best_margin or (margin == best_margin and best and feature < best):
-                best, best_margin = feature, margin
-        return best
+        margins = self._margins[self.classes.index(cls)]
+        present = margins.keys() & features
+        if not present:
+            return None
+        # Ties go to the alphabetically first feature: a set's order changes from
+        # process to process, the evidence must not.
+        return min(present, key=lambda f: (-margins[f], f))
 
 
 @dataclass(frozen=True, slots=True)
