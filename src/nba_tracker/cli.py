@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,8 @@ from nba_tracker.errors import ConfigurationError, FeedError, TrackerError
 from nba_tracker.terminal import guarded
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     # pydantic costs ~0.3 s to import: only commands that read settings pay it.
     from nba_tracker.ingest.registry import FeedSpec
     from nba_tracker.settings import Settings
@@ -413,26 +415,53 @@ def serve(
     console_logs: Annotated[
         bool, typer.Option("--console-logs", help="Human-readable logs instead of JSON lines.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes answering on the port; the first alone collects "
+            "and sends alerts.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the tracker: page, GraphQL, Atom feeds, health and metrics (SQLite by default)."""
     import gc
+    import os
 
     import uvicorn
 
     from nba_tracker.api.app import create_app
-    from nba_tracker.api.server import ServerLimits, guarded_protocol, install_repeat_filter
+    from nba_tracker.api.server import (
+        ServerLimits,
+        guarded_protocol,
+        install_repeat_filter,
+        serve_workers,
+    )
     from nba_tracker.observability import configure_logging, get_logger
 
+    if workers > 1 and not hasattr(os, "fork"):
+        raise ConfigurationError("--workers above 1 needs a system with fork (Linux, macOS)")
     settings = _settings()
     configure_logging(settings.log_level, json_output=not console_logs)
-    app_ = create_app(
-        settings,
-        collect_interval=interval if collect else None,
-        startup_feeds=_demo_feeds() if demo else None,  # type: ignore[arg-type]
-        dispatch_alerts=settings.dispatch_in_serve,
-    )
+
+    def build(first: bool = True) -> FastAPI:
+        # Collection, the sample feeds and the alert dispatcher run in one process only:
+        # the first worker, the only one under --workers 1.
+        return create_app(
+            settings,
+            collect_interval=interval if collect and first else None,
+            startup_feeds=_demo_feeds() if demo and first else None,  # type: ignore[arg-type]
+            dispatch_alerts=settings.dispatch_in_serve and first,
+        )
+
+    app_ = build() if workers == 1 else None
     get_logger("nba_tracker.cli").info(
-        "NBA Trade Tracker starting", url=f"http://{host}:{port}", collect=collect, demo=demo
+        "NBA Trade Tracker starting",
+        url=f"http://{host}:{port}",
+        collect=collect,
+        demo=demo,
+        **({"workers": workers} if workers > 1 else {}),
     )
     limits = ServerLimits(
         settings.server_header_timeout,
@@ -441,27 +470,53 @@ def serve(
         settings.server_max_connections,
     ).bounded_by_fd_limit()
     install_repeat_filter()
+    options: dict[str, Any] = {
+        "log_config": None,
+        "access_log": False,
+        # Read deadlines, keep-alive and a connection ceiling below the fd limit: see
+        # api/server.py and docs/reliability.md.
+        "http": guarded_protocol(limits),
+        "timeout_keep_alive": max(1, round(limits.keep_alive)),
+        "limit_concurrency": limits.max_connections + 1,
+        # The client behind a trusted proxy is taken by the app (api.middleware.TrustedProxy).
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": 10,
+    }
+    if app_ is None:
+        _prepare_before_workers(settings)
+        # Each worker freezes its start-up heap as one process does below, the parent's
+        # (everything imported) before forking: see api/server.py.
+        status = serve_workers(workers, host, port, build, options)
+        if status:
+            raise typer.Exit(status)
+        return
     # What start-up built (modules, the schema, the routes, reference tables) lives as long
     # as the process: frozen out of the collector's generations, a full collection under
     # load walks only what requests allocate. Unfrozen, bench-api saw ~90 ms pauses every
     # ~0.7 s at 400 requests/s, most of its p99.
     gc.collect()
     gc.freeze()
-    uvicorn.run(
-        app_,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
-        # Read deadlines, keep-alive and a connection ceiling below the fd limit: see
-        # api/server.py and docs/reliability.md.
-        http=guarded_protocol(limits),
-        timeout_keep_alive=max(1, round(limits.keep_alive)),
-        limit_concurrency=limits.max_connections + 1,
-        # The client behind a trusted proxy is taken by the app (api.middleware.TrustedProxy).
-        proxy_headers=False,
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.run(app_, host=host, port=port, **options)
+
+
+def _prepare_before_workers(settings: Settings) -> None:
+    """Migrate once, before the workers start: each worker's start-up migrates too, and
+    several processes migrating one new SQLite file at once fail (PostgreSQL serialises
+    them on an advisory lock; SQLite has none). Theirs then finds it current. A database
+    that is not ready is left to them, as one process leaves it: served anyway, /health
+    says 503."""
+    from nba_tracker.observability import get_logger
+    from nba_tracker.store.engine import make_engine
+    from nba_tracker.store.migrate import prepare_database
+
+    engine = make_engine(settings)
+    try:
+        prepare_database(engine)
+    except Exception:
+        get_logger("nba_tracker.cli").error("Database not ready at start-up", exc_info=True)
+    finally:
+        # No connection of the parent's may be shared by the forked workers.
+        engine.dispose()
 
 
 @app.command()

@@ -18,21 +18,39 @@ keeps its socket (and under a file-descriptor limit, the whole server) forever. 
   ``window`` seconds with a count, not thousands of times a second.
 
 Figures of the probe these defend against are in docs/reliability.md.
+
+``serve --workers N`` (:func:`serve_workers`): N forked processes accept on one port
+(a socket each, SO_REUSEPORT); the first alone collects and dispatches alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import gc
 import logging
+import os
 import resource
+import signal
+import socket
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import h11
+import structlog
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["RepeatFilter", "ServerLimits", "guarded_protocol", "install_repeat_filter"]
+__all__ = [
+    "RepeatFilter",
+    "ServerLimits",
+    "guarded_protocol",
+    "install_repeat_filter",
+    "serve_workers",
+]
 
 # Descriptors kept free for what is not a client connection: the database pool, feed
 # fetches, log files, the listening socket.
@@ -205,3 +223,219 @@ def install_repeat_filter(window: float = 10.0) -> RepeatFilter:
     for handler in logging.getLogger().handlers:
         handler.addFilter(repeat)
     return repeat
+
+
+# --- serve --workers N -----------------------------------------------------------------
+
+STARTUP_FAILURE = 3  # uvicorn's exit status for a server that could not start
+_STOPS = frozenset({signal.SIGTERM, signal.SIGINT})
+_WATCHED = _STOPS | {signal.SIGCHLD}
+_PR_SET_PDEATHSIG = 1
+
+
+def serve_workers(
+    count: int,
+    host: str,
+    port: int,
+    build_app: Callable[[bool], Any],
+    options: dict[str, Any],
+    stop_timeout: float = 30.0,
+) -> int:
+    """Bind ``host:port`` here, then fork ``count`` workers that each run uvicorn on it
+    with ``build_app(first)``'s application, ``first`` true for worker 0 only; supervise
+    them until SIGTERM or SIGINT. Returns the exit status: 0 once every worker has
+    stopped on request, non-zero when one stopped by itself.
+
+    Forked rather than uvicorn's own ``workers=``, whose supervisor spawns fresh
+    interpreters that import the application from a string and receive the Config
+    pickled: every worker would be the same, with nothing to tell the one that collects
+    and sends alerts from the others; the guarded protocol, a class built at run time
+    from the limits, cannot be pickled; and each worker would import everything again
+    and hold its own start-up heap, where forked workers share the parent's, frozen
+    before the fork so that no worker's garbage collector writes to (and so copies)
+    those pages."""
+    import uvicorn
+
+    try:
+        sockets = _listen(host, port, count)
+    except OSError as exc:
+        _log.error("Cannot listen on %s port %d: %s", host, port, exc)
+        return STARTUP_FAILURE
+    shown = f"[{host}]" if sockets[0].family == socket.AF_INET6 else host
+    port = sockets[0].getsockname()[1]
+    _log.info("Uvicorn running on http://%s:%d with %d workers", shown, port, count)
+
+    def run(index: int) -> None:
+        sock = sockets[index]
+        for other in sockets:
+            if other is not sock:
+                other.close()
+        structlog.contextvars.bind_contextvars(worker=index)
+        app = build_app(index == 0)
+        gc.collect()
+        gc.freeze()
+        server = uvicorn.Server(uvicorn.Config(app, **options))
+        server.run(sockets=[sock])
+        if not server.started:
+            raise SystemExit(STARTUP_FAILURE)
+
+    gc.collect()
+    gc.freeze()
+    try:
+        return _fork_and_supervise(count, run, stop_timeout, sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _listen(host: str, port: int, count: int) -> list[socket.socket]:
+    """One listening socket per worker, all on ``host:port`` with SO_REUSEPORT: the
+    kernel spreads new connections evenly across them. On one shared socket every
+    worker is woken for each connection and the first one awake accepts all that are
+    waiting (asyncio accepts up to its backlog per wake-up), so a burst of keep-alive
+    connections (wrk's 32, a load balancer's pool) lands on one worker while the others
+    idle: 0.75 and 0.01 cores measured under wrk, against 0.39 and 0.42 with a socket
+    each.
+    Listening before the workers start: a connection made while they import and build
+    the app waits in a backlog instead of being refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port:
+        # SO_REUSEPORT would also let this server join another one already listening
+        # here (a second `serve` of the same user) and share its connections unnoticed:
+        # a plain bind fails first, as one process's does.
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sockets.append(
+                socket.create_server((host, port), family=family, backlog=2048, reuse_port=True)
+            )
+            port = sockets[0].getsockname()[1]
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _fork_and_supervise(
+    count: int, run: Callable[[int], None], stop_timeout: float, sockets: list[socket.socket]
+) -> int:
+    parent = os.getpid()
+    children: dict[int, int] = {}  # pid -> worker index
+    # Blocked from before the first fork and taken by sigtimedwait below, never by a
+    # handler: a SIGTERM that arrives while the workers are being forked waits for the
+    # loop instead of killing the parent and leaving the workers orphaned; a child starts
+    # with the mask and lifts it itself.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _WATCHED)
+    try:
+        for index in range(count):
+            pid = os.fork()
+            if pid == 0:
+                _worker(index, parent, run)
+            children[pid] = index
+        # Each socket is its worker's alone from here: one that exits takes its socket
+        # out of the kernel's spread at once.
+        for sock in sockets:
+            sock.close()
+        return _supervise(children, stop_timeout)
+    except BaseException:
+        _signal(children, signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        raise
+    finally:
+        # A signal that came after the last worker exited has nothing left to stop; left
+        # pending, SIGTERM's default action would kill the parent on unblocking.
+        while signal.sigtimedwait(_WATCHED, 0) is not None:
+            pass
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _WATCHED)
+
+
+def _worker(index: int, parent: int, run: Callable[[int], None]) -> NoReturn:
+    code = 1
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _WATCHED)
+        _stop_with_parent()
+        if os.getppid() != parent:  # the parent died before the line above
+            code = 0
+        else:
+            run(index)
+            code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except KeyboardInterrupt:  # a terminal's Ctrl-C before uvicorn took SIGINT over
+        code = 0
+    except BaseException:
+        _log.critical("Worker %d failed", index, exc_info=True)
+    finally:
+        # Never back into the parent's stack (Typer, its exit handlers): this process
+        # ends here.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+def _stop_with_parent() -> None:
+    """A parent killed outright (SIGKILL, the OOM killer) takes its workers with it: they
+    get SIGTERM and shut down as on request, instead of serving on unsupervised."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+
+def _supervise(children: dict[int, int], stop_timeout: float) -> int:
+    """Until every worker has exited. A worker that stops without being asked (a crash,
+    the OOM killer, a failed start-up) stops the others and the whole server exits
+    non-zero, as one process would: the service manager restarts it, rather than a
+    server answering its health check on fewer workers than it was given, or none
+    collecting."""
+    status = 0
+    deadline: float | None = None
+    killed = False
+    while children:
+        received = signal.sigtimedwait(_WATCHED, 1.0)
+        if received is not None and received.si_signo in _STOPS:
+            if deadline is None:
+                _log.info("Stopping %d workers", len(children))
+                deadline = time.monotonic() + stop_timeout
+                # SIGTERM whichever signal came: a terminal's Ctrl-C reaches the workers
+                # too, and a second SIGINT would make uvicorn drop its connections.
+                _signal(children, signal.SIGTERM)
+            else:  # asked twice: uvicorn's own "force quit"
+                _signal(children, signal.SIGINT)
+        for pid in list(children):
+            try:
+                done, wait_status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, wait_status = pid, 0
+            if done == 0:
+                continue
+            index = children.pop(pid)
+            code = os.waitstatus_to_exitcode(wait_status)
+            if deadline is None:
+                _log.error(
+                    "Worker %d (pid %d) exited with status %d: stopping the others",
+                    index,
+                    pid,
+                    code,
+                )
+                status = code if code > 0 else 1
+                deadline = time.monotonic() + stop_timeout
+                _signal(children, signal.SIGTERM)
+        if deadline is not None and not killed and children and time.monotonic() > deadline:
+            _log.error("Workers %s did not stop in %g s: killed", sorted(children), stop_timeout)
+            _signal(children, signal.SIGKILL)
+            killed = True
+    return status
+
+
+def _signal(children: dict[int, int], signum: int) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
