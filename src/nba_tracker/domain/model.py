@@ -40,10 +40,10 @@ class LinearModel:
             # text; only the text's own words are evidence.
             if feature.startswith("r:") or feature[2:3] == "~":
                 continue
-            for i, weight in enumerate(row):
-                margin = weight - max(w for j, w in enumerate(row) if j != i)
-                if margin > 0:
-                    margins[i][feature] = margin
+            # Only the class the feature favours most can have a positive margin.
+            first, second = sorted(row, reverse=True)[:2]
+            if first > second:
+                margins[row.index(first)][feature] = first - second
         object.__setattr__(self, "_margins", tuple(margins))
 
     @classmethod
