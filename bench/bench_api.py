@@ -1,4 +1,5 @@
-"""API speed: one uvicorn worker over 100,000 articles in PostgreSQL, measured with wrk.
+"""API speed and memory: one uvicorn worker over 100,000 articles in PostgreSQL, measured
+with wrk.
 
 (a) GET /api/ping — the ceiling of the server and the loopback;
 (b) GraphQL news(first: 50, filter: {team: "LAL"}) with each item's teams and players,
@@ -6,11 +7,13 @@
 (c) the same query with different variables on every request (team and `since` vary),
     so every one reaches PostgreSQL (answered by the fast path of ``news``);
 (d) (c) against a server whose fast path is off: plain Strawberry, the baseline;
-(e) (c) against two server processes sharing one listening socket, as
-    ``uvicorn --workers 2`` runs them.
+(e) (c) against ``serve --workers 2``: two processes accepting on one port.
+The resident memory of the server is read from /proc while (c) runs (VmRSS every
+0.2 s, VmHWM at the end: the peak of the process's whole life), and of each worker of
+(e) while (e) runs.
 Goals: (b) at least half of (a)'s requests/s with p99 <= 20 ms; (c) >= 300 requests/s
-with p99 <= 150 ms; (e) >= 1.7 x (c). Prints a table, then the figures as one JSON
-object (the last line).
+with p99 <= 150 ms; (e) >= 1.7 x (c); the one server process of (a)-(c) <= 200 MB RSS.
+Prints a table, then the figures as one JSON object (the last line).
 
 Needs NBA_TRACKER_TEST_PG_URL (``make bench-api`` starts the test server) and wrk.
 """
@@ -21,14 +24,16 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -102,24 +107,97 @@ end
 
 PING = DONE
 
-# `nba-tracker serve` as it is, with two switches for the other servers: the fast path
-# of `news` off (the baseline), and a listening socket inherited from the benchmark
-# (several processes accepting on one socket: what `uvicorn --workers N` does).
+# `nba-tracker serve` as it is, with the fast path of `news` off: the baseline.
 LAUNCHER = """
-import os, sys
-import uvicorn
-if os.environ.get("BENCH_PLAIN_STRAWBERRY"):
-    from nba_tracker.api.graphql import schema
-    schema.FAST_NEWS = None
-if os.environ.get("BENCH_LISTEN_FD"):
-    serve = uvicorn.run
-    def run(app, **options):
-        options.update(fd=int(os.environ["BENCH_LISTEN_FD"]), host=None, port=None)
-        return serve(app, **options)
-    uvicorn.run = run
+import sys
+from nba_tracker.api.graphql import schema
+schema.FAST_NEWS = None
 from nba_tracker.cli import app
 app(sys.argv[1:], prog_name="nba-tracker")
 """
+
+MB = 1024  # /proc reports kB
+
+
+def proc_status_kb(pid: int, field_name: str) -> int:
+    """A ``kB`` line of /proc/<pid>/status (VmRSS, VmHWM); 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages divided among the processes sharing them, so
+    the workers' figures add up to what they hold together (RSS counts every page they
+    share from the parent once per worker)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # Fields after the command name, which may hold spaces: state, then ppid.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+class RssSampler:
+    """VmRSS of ``pids`` every ``every`` seconds from a thread; the highest of each, and
+    VmHWM read when stopped."""
+
+    def __init__(self, pids: list[int], every: float = 0.2) -> None:
+        self.pids = pids
+        self.every = every
+        self.peak_kb = dict.fromkeys(pids, 0)
+        self.hwm_kb = dict.fromkeys(pids, 0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self.pids:
+                self.peak_kb[pid] = max(self.peak_kb[pid], proc_status_kb(pid, "VmRSS"))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        for pid in self.pids:
+            self.hwm_kb[pid] = proc_status_kb(pid, "VmHWM")
+            self.peak_kb[pid] = max(self.peak_kb[pid], proc_status_kb(pid, "VmRSS"))
+
+    def peaks_mb(self) -> list[float]:
+        return [round(self.peak_kb[pid] / MB, 1) for pid in self.pids]
+
+    def hwms_mb(self) -> list[float]:
+        return [round(self.hwm_kb[pid] / MB, 1) for pid in self.pids]
+
+
+@dataclass
+class Served:
+    base: str
+    pid: int
+    workers: list[int] = field(default_factory=list)  # the serving processes
 
 
 def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
@@ -174,55 +252,37 @@ def check_answers(base: str) -> None:
 
 
 @contextlib.contextmanager
-def serving(
-    url: str, log: Path, workers: int = 1, plain: bool = False, launcher: bool = False
-) -> Iterator[str]:
-    """``serve --no-collect`` over ``url`` (``workers`` processes on one socket; the
-    fast path off when ``plain``); yields the base URL once it answers."""
+def serving(url: str, log: Path, workers: int = 1, plain: bool = False) -> Iterator[Served]:
+    """``serve --no-collect [--workers N]`` over ``url`` (the fast path off when
+    ``plain``), once it answers."""
     env = {**os.environ, "NBA_TRACKER_DATABASE_URL": url}
-    command = [sys.executable, "-m", "nba_tracker.cli"]
-    if launcher or plain or workers > 1:
-        command = [sys.executable, "-c", LAUNCHER]
-    if plain:
-        env["BENCH_PLAIN_STRAWBERRY"] = "1"
-    listener = None
-    pass_fds: tuple[int, ...] = ()
-    if workers > 1:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(2048)
-        listener.set_inheritable(True)
-        port = listener.getsockname()[1]
-        env["BENCH_LISTEN_FD"] = str(listener.fileno())
-        pass_fds = (listener.fileno(),)
-    else:
-        port = free_port()
+    command = (
+        [sys.executable, "-c", LAUNCHER] if plain else [sys.executable, "-m", "nba_tracker.cli"]
+    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    servers = []
     with log.open("wb") as out:
-        for _ in range(workers):
-            servers.append(
-                subprocess.Popen(
-                    [*command, "serve", "--no-collect", "--host", "127.0.0.1"]
-                    + ["--port", str(port)],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    pass_fds=pass_fds,
-                )
-            )
+        server = subprocess.Popen(
+            [*command, "serve", "--no-collect", "--host", "127.0.0.1", "--port", str(port)]
+            + (["--workers", str(workers)] if workers > 1 else []),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         if not wait_for_http(base + "/api/ping", timeout=60):
             sys.exit(f"server did not start:\n{log.read_text()[-3000:]}")
-        yield base
+        pids = [server.pid]
+        if workers > 1:
+            deadline = time.monotonic() + 30
+            while len(pids := children(server.pid)) < workers and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if len(pids) != workers:
+                sys.exit(f"expected {workers} workers, found {pids}")
+        yield Served(base, server.pid, pids)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
-        if listener is not None:
-            listener.close()
+        server.terminate()
+        server.wait(timeout=40)
 
 
 def measure(target: str, script: Path) -> dict[str, float]:
@@ -258,20 +318,34 @@ def main() -> None:
             scripts[name] = Path(tmp) / f"{name}.lua"
             scripts[name].write_text(text)
         results = {}
-        with serving(url, Path(tmp) / "serve.log") as base:
+        with serving(url, Path(tmp) / "serve.log") as served:
+            base = served.base
             check_answers(base)
             fast_answer = sample_answer(base)
             results["ping"] = measure(base + "/api/ping", scripts["ping"])
             results["cached"] = measure(base + "/graphql", scripts["cached"])
-            results["uncached"] = measure(base + "/graphql", scripts["uncached"])
-        with serving(url, Path(tmp) / "plain.log", plain=True) as base:
-            check_answers(base)
+            with RssSampler(served.workers) as one:
+                results["uncached"] = measure(base + "/graphql", scripts["uncached"])
+        with serving(url, Path(tmp) / "plain.log", plain=True) as served:
+            check_answers(served.base)
             # The baseline answers the very same bytes: what is compared is only speed.
-            assert sample_answer(base) == fast_answer, "the fast path and Strawberry differ"
-            results["plain"] = measure(base + "/graphql", scripts["uncached"])
-        with serving(url, Path(tmp) / "workers.log", workers=2) as base:
-            check_answers(base)
-            results["workers2"] = measure(base + "/graphql", scripts["uncached"])
+            assert sample_answer(served.base) == fast_answer, "the fast path and Strawberry differ"
+            results["plain"] = measure(served.base + "/graphql", scripts["uncached"])
+        with serving(url, Path(tmp) / "workers.log", workers=2) as served:
+            check_answers(served.base)
+            with RssSampler(served.workers) as two:
+                results["workers2"] = measure(served.base + "/graphql", scripts["uncached"])
+            # Read while the workers still run: what the parent and both hold together.
+            pss_total = sum(pss_kb(pid) for pid in [served.pid, *served.workers])
+            parent_rss = proc_status_kb(served.pid, "VmRSS")
+    memory: dict[str, Any] = {
+        "serve_rss_peak_mb": one.peaks_mb()[0],
+        "serve_vmhwm_mb": one.hwms_mb()[0],
+        "workers2_rss_peak_mb": two.peaks_mb(),
+        "workers2_vmhwm_mb": two.hwms_mb(),
+        "workers2_parent_rss_mb": round(parent_rss / MB, 1),
+        "workers2_pss_total_mb": round(pss_total / MB, 1),
+    }
 
     ping, cached, uncached = results["ping"], results["cached"], results["uncached"]
     goals = {
@@ -286,6 +360,8 @@ def main() -> None:
         "no_errors": all(r["errors"] == 0 for r in results.values()),
     }
     goals["workers2_ok"] = goals["workers2_ratio"] >= 1.7
+    # VmHWM too: a spike between two samples is still the process's peak.
+    goals["rss_ok"] = max(memory["serve_rss_peak_mb"], memory["serve_vmhwm_mb"]) <= 200
     print(f"\n{'':40}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for label, name in (
         ("(a) GET /api/ping", "ping"),
@@ -308,12 +384,23 @@ def main() -> None:
         f"{'met' if goals['workers2_ok'] else 'MISSED'}"
     )
     print(
+        f"memory: one server during (c): VmRSS peak {memory['serve_rss_peak_mb']:.0f} MB, "
+        f"VmHWM {memory['serve_vmhwm_mb']:.0f} MB (goal <= 200): "
+        f"{'met' if goals['rss_ok'] else 'MISSED'}; (e) workers during (e): VmRSS peak "
+        + ", ".join(f"{mb:.0f}" for mb in memory["workers2_rss_peak_mb"])
+        + " MB, VmHWM "
+        + ", ".join(f"{mb:.0f}" for mb in memory["workers2_vmhwm_mb"])
+        + f" MB; parent {memory['workers2_parent_rss_mb']:.0f} MB RSS; parent and workers "
+        f"together {memory['workers2_pss_total_mb']:.0f} MB PSS"
+    )
+    print(
         json.dumps(
             {
                 "articles": ARTICLES,
                 "connections": CONNECTIONS,
                 "seconds": SECONDS,
                 **results,
+                **memory,
                 **goals,
             }
         )
