@@ -59,9 +59,9 @@ def test_only_the_new_items_of_a_feed_are_analysed(
     analysed: list[int] = []
     real = understand.Understanding.analyze
 
-    def counting(self: understand.Understanding, batch: Sequence[Any]) -> Any:
+    def counting(self: understand.Understanding, batch: Sequence[Any], teams: Any = None) -> Any:
         analysed.append(len(batch))
-        return real(self, batch)
+        return real(self, batch, teams)
 
     monkeypatch.setattr(understand.Understanding, "analyze", counting)
     feed_server.add("/hr.xml", rss(items))

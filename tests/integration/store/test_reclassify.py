@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 import nba_tracker.store.reclassify as reclassify_module
-from nba_tracker.domain.analysis import Analysis, analyze
+from nba_tracker.domain.analysis import Analysis, TeamOf, analyze
 from nba_tracker.domain.labels import Category, Status
 from nba_tracker.domain.players import PlayerMention
 from nba_tracker.ingest.pipeline import Collector
@@ -70,10 +70,10 @@ def assert_stories_consistent(factory: SessionFactory) -> None:
         )
 
 
-def changed_analysis(title: str, summary: str) -> Analysis:
+def changed_analysis(title: str, summary: str, team_of: TeamOf | None = None) -> Analysis:
     """The rules changed their mind: the official trade is now a non-transaction, the
     game recap a signing with new evidence, a new team and player."""
-    real = analyze(title, summary)
+    real = analyze(title, summary, team_of)
     if title.startswith(OFFICIAL):
         return replace(real, category=Category.OTHER, status=None, status_evidence="")
     if title.startswith(GAME):
@@ -162,11 +162,11 @@ def test_an_interrupted_run_resumes_after_its_last_batch(
     seen: list[str] = []
     fail_after: list[int] = [12]
 
-    def counting(title: str, summary: str) -> Analysis:
+    def counting(title: str, summary: str, team_of: TeamOf | None = None) -> Analysis:
         if fail_after and len(seen) == fail_after[0]:
             raise KeyboardInterrupt  # the operator's Ctrl-C in the middle of a batch
         seen.append(title)
-        return replace(analyze(title, summary), category_evidence="re-run")
+        return replace(analyze(title, summary, team_of), category_evidence="re-run")
 
     monkeypatch.setattr(reclassify_module, "analyze", counting)
     with pytest.raises(KeyboardInterrupt):
