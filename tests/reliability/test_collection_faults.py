@@ -55,6 +55,11 @@ def test_database_lost_mid_collection_then_everything_missed_is_stored(
 
     settings = Settings(db_statement_timeout_ms=3000)
     engine = make_engine(settings, url)
+    # The model loads on a process's first analysis (~0.5 s): loaded before the run, so
+    # "first" is stored well within the 0.8 s before the database stops.
+    from nba_tracker.domain.model import load_model
+
+    load_model()
     report = asyncio.run(
         Collector(settings, make_sessionmaker(engine)).run(feeds, lock=LockMode.NONE)
     )
