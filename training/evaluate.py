@@ -156,9 +156,7 @@ def score(
 def _team_of(rosters: Rosters | None, row: Row) -> TeamOf | None:
     """The players' teams on the item's day, as a collection that has stored the league
     log links by (None: figures without the log)."""
-    if rosters is None:
-        return None
-    return lambda player_id: rosters.team_of(player_id, row.published)
+    return rosters.on(row.published) if rosters is not None else None
 
 
 def frozen_test(

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -364,6 +364,13 @@ class Rosters:
             return teams[-1]
         index = bisect_right(self._days[player_id], day) - 1
         return teams[index] if index >= 0 else None
+
+    def on(self, day: date | None) -> Callable[[int], str | None] | None:
+        """``team_of`` for items of ``day`` (None: today); None when the log is empty,
+        so an analysis without a log links exactly as before."""
+        if not self._teams:
+            return None
+        return lambda player_id: self.team_of(player_id, day)
 
     def current(self) -> dict[int, str]:
         """Every player's team today: what a collection of today's news links by."""

@@ -27,8 +27,8 @@ class LinearModel:
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     # Per class, each word feature's margin over the runner-up class, where positive:
-    # computed once, so the evidence of an article is a set intersection, not a pass
-    # over every feature with a max per feature.
+    # computed once, so the evidence of an article is a look-up per feature, not a max
+    # over the classes per feature.
     _margins: tuple[dict[str, float], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
@@ -81,7 +81,9 @@ class LinearModel:
         """The present word feature that pushes hardest towards ``cls`` against the
         runner-up classes: the model's own evidence."""
         margins = self._margins[self.classes.index(cls)]
-        present = margins.keys() & features
+        # A look-up per feature, as in ``probabilities``: ``margins.keys() & features``
+        # would copy every key first.
+        present = [f for f in features if f in margins]
         if not present:
             return None
         # Ties go to the alphabetically first feature: a set's order changes from

@@ -228,13 +228,6 @@ def _story_relevant(a: dict[str, Any], new: Analysis, teams: list[str], players:
     )
 
 
-def _team_of(log: Rosters, published: datetime | None) -> TeamOf | None:
-    if not len(log):
-        return None
-    day = published.date() if published else None
-    return lambda player_id: log.team_of(player_id, day)
-
-
 def _reclassify_batch(
     session: Session, articles: list[dict[str, Any]], judge: Analyzer, log: Rosters
 ) -> int:
@@ -244,7 +237,8 @@ def _reclassify_batch(
     updates: list[dict[str, Any]] = []
     moved: list[tuple[dict[str, Any], AnalyzedItem]] = []
     for a in articles:
-        new = judge(a["title"], a["summary"], _team_of(log, a["published_at"]))
+        published = a["published_at"]
+        new = judge(a["title"], a["summary"], log.on(published.date() if published else None))
         relevant = _story_relevant(
             a,
             new,
