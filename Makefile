@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install -q --disable-pip-version-check uv; fi
 	@uv venv -q --allow-existing -p $(PYTHON) $(VENV)
-	uv pip install -q -p $(VENV) -e '.[dev]'
+	uv pip install -q --compile-bytecode -p $(VENV) -e '.[dev]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -38,6 +38,9 @@ typecheck: $(STAMP)
 ## and the deployment test, which runs beside the rest (it mostly waits on Terraform).
 test: $(STAMP)
 	@$(MAKE) --no-print-directory lint typecheck
+	@# Every test server and CLI run is a new process. With PYTHONDONTWRITEBYTECODE set (as
+	@# on CI machines) each would recompile the package on start; compiled once here, it loads.
+	@$(BIN)/python -m compileall -q -j 0 src >/dev/null
 	@scripts/test-setup.sh
 	@mkdir -p build
 	@$(BIN)/pytest tests/deploy -p no:cacheprovider --basetemp=build/test-deploy -q >build/test-deploy.log 2>&1 & deploy=$$!; \
@@ -99,7 +102,7 @@ bench-peers: $(STAMP)
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends newsboat >/dev/null; } \
 	  || { echo "bench-peers needs newsboat (apt-get install newsboat, as root)" >&2; exit 1; }
 	@uv venv -q --allow-existing -p $(PYTHON) .venvs/peers
-	@uv pip install -q -p .venvs/peers reader sgmllib3k
+	@uv pip install -q --compile-bytecode -p .venvs/peers reader sgmllib3k
 	$(BIN)/python bench/bench_peers.py --reader-python .venvs/peers/bin/python --newsboat "$$(command -v newsboat)"
 
 bench-api: $(STAMP)

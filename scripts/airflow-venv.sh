@@ -61,10 +61,10 @@ fi
 command -v uv >/dev/null 2>&1 || { echo "uv is required (pip install uv)" >&2; exit 1; }
 rm -rf "$venv"
 uv venv -q -p "$PYTHON" "$venv" >&2
-uv pip install -q -p "$venv" "${airflow[@]}" "${extra[@]}" >&2
+uv pip install -q --compile-bytecode -p "$venv" "${airflow[@]}" "${extra[@]}" >&2
 # The package as MWAA gets it from plugins.zip: without its own dependencies, so only
 # what the DAG tasks import (nba_tracker.ops: boto3, typer, rich) can be relied on.
-uv pip install -q -p "$venv" --no-deps -e . >&2
+uv pip install -q --compile-bytecode -p "$venv" --no-deps -e . >&2
 "$venv/bin/python" -c "import airflow, nba_tracker.ops.core" >&2
 echo "$want" >"$stamp"
 echo "$PWD/$venv/bin/python"

@@ -18,7 +18,7 @@ if ! { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/che
   command -v uv >/dev/null 2>&1 || { echo "uv is required (pip install uv)" >&2; exit 3; }
   rm -rf "$venv"
   uv venv -q -p "$PYTHON" "$venv" >&2 || { echo "cannot create $venv" >&2; exit 3; }
-  uv pip install -q -p "$venv" "$CHECKOV_SPEC" >&2 || { echo "cannot install $CHECKOV_SPEC into $venv" >&2; exit 3; }
+  uv pip install -q --compile-bytecode -p "$venv" "$CHECKOV_SPEC" >&2 || { echo "cannot install $CHECKOV_SPEC into $venv" >&2; exit 3; }
   echo "$want" >"$stamp"
 fi
 
