@@ -27,6 +27,21 @@ def _lowered(text: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=8)
+def _word_starts(text: str) -> frozenset[str]:
+    """The first three letters of each word of ``text``, lower-cased: the buckets of
+    alternatives worth trying on it (read once per text, by every Phrases and CueTable)."""
+    return frozenset(w[:3] for w in _WORD.findall(_lowered(text)))
+
+
+def _bucket(prefix: str | None) -> str | None:
+    """The bucket of an alternative: the first three letters of its literal prefix, when
+    they are letters or digits (so they begin a word of any text it matches)."""
+    if prefix and len(prefix) >= 3 and prefix[:3].isalnum():
+        return prefix[:3]
+    return None
+
+
 def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
     """Each character of ``pattern`` from ``start`` that is neither escaped nor in a
     character class, with its index and the group depth once it is read."""
@@ -107,20 +122,31 @@ class Phrases:
         self.flags = flags
         alts = [e for alt in _split_top(pattern) for e in _expand(alt)]
         self._always: list[re.Pattern[str]] = []
+        # Alternatives with a literal prefix too short to bucket: tried when it occurs.
         self._guarded: list[tuple[str, re.Pattern[str]]] = []
+        # The rest by bucket: a text visits only the buckets of its own words, instead
+        # of a substring test per alternative (a hundred of them for the rumor words).
+        self._buckets: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         self._order: dict[re.Pattern[str], int] = {}
         for n, alt in enumerate(alts):
             compiled = re.compile(alt, flags)
             self._order[compiled] = n
             prefix = _prefix(alt)
+            bucket = _bucket(prefix)
             if prefix is None:
                 self._always.append(compiled)
-            else:
+            elif bucket is None:
                 self._guarded.append((prefix, compiled))
+            else:
+                self._buckets.setdefault(bucket, []).append((prefix, compiled))
+        self._keys = frozenset(self._buckets)
 
     def _candidates(self, text: str) -> list[re.Pattern[str]]:
         lowered = _lowered(text)
-        return self._always + [p for prefix, p in self._guarded if prefix in lowered]
+        found = [p for prefix, p in self._guarded if prefix in lowered]
+        for key in _word_starts(text) & self._keys:
+            found += [p for prefix, p in self._buckets[key] if prefix in lowered]
+        return self._always + found if self._always else found
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -173,16 +199,16 @@ class CueTable:
             for order, alt in enumerate(alts):
                 prefix = _prefix(alt)
                 entry = (prefix or "", re.compile(alt, re.IGNORECASE), index, order)
-                if prefix and len(prefix) >= 3 and prefix[:3].isalnum():
-                    self._buckets.setdefault(prefix[:3], []).append(entry)
-                else:
+                bucket = _bucket(prefix)
+                if bucket is None:
                     self._always.append(entry)
+                else:
+                    self._buckets.setdefault(bucket, []).append(entry)
         self._keys = frozenset(self._buckets)
 
     def matches(self, text: str) -> list[tuple[str, float, re.Match[str]]]:
         lowered = _lowered(text)
-        starts = {w[:3] for w in _WORD.findall(lowered)} & self._keys
-        entries = [e for key in starts for e in self._buckets[key]]
+        entries = [e for key in _word_starts(text) & self._keys for e in self._buckets[key]]
         per_cue: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
         for prefix, compiled, index, order in self._always + entries:
             if prefix in lowered:

@@ -108,7 +108,8 @@ def _judge(
     if model is None:
         category, status = signals.category, signals.status
     else:
-        probs = model.category.probabilities(feats)
+        reading = model.read(feats)
+        probs, sprobs = reading.category, reading.status
         category = Category(max(probs, key=lambda c: probs[c]))
         ruled = signals.category
         if (
@@ -124,7 +125,6 @@ def _judge(
             category = ruled
         status = None
         if category is not Category.OTHER:
-            sprobs = model.status.probabilities(feats)
             # "official" is the costliest badge to get wrong: it needs an announcement
             # the rules can point at and the model's confidence, more of it when the
             # "announcement" is only a completed act stated without a source.
@@ -143,12 +143,12 @@ def _judge(
         "other" if category is Category.OTHER else str(category), ""
     )
     if not cat_evidence and model is not None:
-        cat_evidence = _readable(model.category.strongest(feats, str(category)))
+        cat_evidence = _readable(model.strongest(reading, "category", str(category)))
     status_evidence = ""
     if status is not None:
         status_evidence = signals.status_evidence.get(str(status), "")
         if not status_evidence and model is not None:
-            status_evidence = _readable(model.status.strongest(feats, str(status)))
+            status_evidence = _readable(model.strongest(reading, "status", str(status)))
         if not status_evidence:
             # No phrase to quote: say what the decision rested on instead.
             status_evidence = _NO_PHRASE[status]

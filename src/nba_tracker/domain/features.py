@@ -73,14 +73,29 @@ def _stem(tok: str) -> str:
     return tok
 
 
+# Stems of the words seen so far: a word recurs across articles far more often than a
+# new one appears, and a look-up is cheaper than the suffix tests. Bounded, since a long
+# collection meets ever more rare words.
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 100_000
+
+
+def _stems(toks: list[str]) -> list[str]:
+    known = _STEMS.get
+    stems = [known(t) or _stem(t) for t in toks]
+    if len(_STEMS) < _STEMS_MAX:
+        _STEMS.update(zip(toks, stems, strict=True))
+    return stems
+
+
 def _ngrams(prefix: str, toks: list[str], out: set[str]) -> None:
-    stems = [_stem(t) for t in toks]
-    for i, tok in enumerate(toks):
-        out.add(f"{prefix}{tok}")
-        out.add(f"{prefix}~{stems[i]}")
-        if i:
-            out.add(f"{prefix}{toks[i - 1]} {tok}")
-            out.add(f"{prefix}~{stems[i - 1]} {stems[i]}")
+    """Each word and its stem, and each pair of neighbours as words and as stems."""
+    stems = _stems(toks)
+    stem = prefix + "~"
+    out.update([prefix + t for t in toks])
+    out.update([stem + t for t in stems])
+    out.update([f"{prefix}{a} {b}" for a, b in zip(toks, toks[1:], strict=False)])
+    out.update([f"{stem}{a} {b}" for a, b in zip(stems, stems[1:], strict=False)])
 
 
 def features(headline: str, body: str, signals: RuleSignals) -> set[str]:

@@ -36,12 +36,23 @@ def test_probabilities_are_a_softmax_of_summed_weights() -> None:
 
 
 def test_strongest_feature_is_the_widest_margin_over_the_other_classes() -> None:
-    m = LinearModel(
-        ("a", "b"), (0.0, 0.0), {"t:w1": (1.0, 0.9), "t:w2": (0.6, -1.0), "r:x": (9.0, 0.0)}
+    m = Model(
+        category=LinearModel(
+            ("a", "b"), (0.0, 0.0), {"t:w1": (1.0, 0.9), "t:w2": (0.6, -1.0), "r:x": (9.0, 0.0)}
+        ),
+        status=LinearModel(("s", "u"), (0.0, 0.0), {"t:w1": (0.0, 2.0), "t:~w": (5.0, 0.0)}),
+        official_thresholds={},
+        meta={},
     )
-    # Rule signals are never shown as evidence: a reader needs words from the text.
-    assert m.strongest({"t:w1", "t:w2", "r:x"}, "a") == "t:w2"
-    assert m.strongest({"t:w1"}, "b") is None
+    # Rule signals and stems are never shown as evidence: a reader needs words from the text.
+    reading = m.read({"t:w1", "t:w2", "r:x", "t:~w"})
+    assert m.strongest(reading, "category", "a") == "t:w2"
+    assert m.strongest(m.read({"t:w1"}), "category", "b") is None
+    assert m.strongest(reading, "status", "u") == "t:w1"
+    assert m.strongest(reading, "status", "s") is None
+    # One look-up per feature gives each model's own probabilities.
+    assert reading.category == m.category.probabilities({"t:w1", "t:w2", "r:x", "t:~w"})
+    assert reading.status == m.status.probabilities({"t:w1", "t:w2", "r:x", "t:~w"})
 
 
 def test_model_json_round_trip() -> None:
