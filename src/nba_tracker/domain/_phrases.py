@@ -27,6 +27,41 @@ def _lowered(text: str) -> str:
     return text.lower()
 
 
+# Letters that an IGNORECASE pattern's ASCII letter matches although ``lower()`` does
+# not give that letter ("ı" and "ſ" match "i" and "s"; "İ" lower-cases to two chars).
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+
+
+@lru_cache(maxsize=8)
+def _aligned(text: str) -> bool:
+    """Whether each match of an ASCII prefix in ``text`` starts where the prefix occurs
+    in the lower-cased text (true of all but a few Turkish and archaic letters)."""
+    return not any(c in text for c in _ODD_CASE)
+
+
+def _scan(
+    compiled: re.Pattern[str], prefix: str, text: str, pos: int, end: int
+) -> Iterator[re.Match[str]]:
+    """``compiled.finditer(text, pos, end)``, tried only where ``prefix`` (the literal
+    start of every match, lower-case ASCII) occurs. A pattern opening with ``\\b`` gives
+    ``re`` nothing to skip ahead with, so ``finditer`` tries every position; finding the
+    prefix first is a fast substring search, then ``match`` tries only there (``\\b``
+    still sees the character before the position)."""
+    if not prefix or not prefix.isascii() or not _aligned(text):
+        yield from compiled.finditer(text, pos, end)
+        return
+    lowered = _lowered(text)
+    at = lowered.find(prefix, pos, end)
+    while at >= 0:
+        m = compiled.match(text, at, end)
+        if m is None:
+            at = lowered.find(prefix, at + 1, end)
+        else:
+            yield m
+            # A prefix is at least two letters: no match is empty.
+            at = lowered.find(prefix, m.end(), end)
+
+
 @lru_cache(maxsize=8)
 def _word_starts(text: str) -> frozenset[str]:
     """The first three letters of each word of ``text``, lower-cased: the buckets of
@@ -121,7 +156,8 @@ class Phrases:
         self.pattern = pattern
         self.flags = flags
         alts = [e for alt in _split_top(pattern) for e in _expand(alt)]
-        self._always: list[re.Pattern[str]] = []
+        # Alternatives with no literal prefix: tried on every text.
+        self._always: list[tuple[str, re.Pattern[str]]] = []
         # Alternatives with a literal prefix too short to bucket: tried when it occurs.
         self._guarded: list[tuple[str, re.Pattern[str]]] = []
         # The rest by bucket: a text visits only the buckets of its own words, instead
@@ -134,18 +170,18 @@ class Phrases:
             prefix = _prefix(alt)
             bucket = _bucket(prefix)
             if prefix is None:
-                self._always.append(compiled)
+                self._always.append(("", compiled))
             elif bucket is None:
                 self._guarded.append((prefix, compiled))
             else:
                 self._buckets.setdefault(bucket, []).append((prefix, compiled))
         self._keys = frozenset(self._buckets)
 
-    def _candidates(self, text: str) -> list[re.Pattern[str]]:
+    def _candidates(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
         lowered = _lowered(text)
-        found = [p for prefix, p in self._guarded if prefix in lowered]
+        found = [entry for entry in self._guarded if entry[0] in lowered]
         for key in _word_starts(text) & self._keys:
-            found += [p for prefix, p in self._buckets[key] if prefix in lowered]
+            found += [entry for entry in self._buckets[key] if entry[0] in lowered]
         return self._always + found if self._always else found
 
     def finditer(
@@ -155,7 +191,7 @@ class Phrases:
         candidates = self._candidates(text)
         if not candidates:
             return
-        hits = [m for p in candidates for m in p.finditer(text, pos, end)]
+        hits = [m for prefix, p in candidates for m in _scan(p, prefix, text, pos, end)]
         if len(hits) > 1:
             hits.sort(key=lambda m: (m.start(), self._order[m.re]))
         last = -1
@@ -169,8 +205,8 @@ class Phrases:
         ``finditer``'s first: each alternative searched once, not every match found."""
         end = len(text) if endpos is None else endpos
         best: re.Match[str] | None = None
-        for p in self._candidates(text):
-            m = p.search(text, pos, end)
+        for prefix, p in self._candidates(text):
+            m = next(_scan(p, prefix, text, pos, end), None)
             if m is not None and (
                 best is None
                 or m.start() < best.start()
@@ -210,9 +246,10 @@ class CueTable:
         lowered = _lowered(text)
         entries = [e for key in _word_starts(text) & self._keys for e in self._buckets[key]]
         per_cue: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
+        end = len(text)
         for prefix, compiled, index, order in self._always + entries:
             if prefix in lowered:
-                for m in compiled.finditer(text):
+                for m in _scan(compiled, prefix, text, 0, end):
                     per_cue.setdefault(index, []).append((m.start(), order, m))
         out: list[tuple[str, float, re.Match[str]]] = []
         # By cue order, not by the set of word starts (whose order changes with each
