@@ -43,14 +43,15 @@ def _scan(
     compiled: re.Pattern[str], prefix: str, text: str, pos: int, end: int
 ) -> Iterator[re.Match[str]]:
     """``compiled.finditer(text, pos, end)``, tried only where ``prefix`` (the literal
-    start of every match, lower-case ASCII) occurs. A pattern opening with ``\\b`` gives
+    start of every match, lower-case; "" for none) occurs. A pattern opening with ``\\b`` gives
     ``re`` nothing to skip ahead with, so ``finditer`` tries every position; finding the
     prefix first is a fast substring search, then ``match`` tries only there (``\\b``
     still sees the character before the position)."""
-    if not prefix or not prefix.isascii() or not _aligned(text):
-        yield from compiled.finditer(text, pos, end)
-        return
     lowered = _lowered(text)
+    if not prefix or not prefix.isascii() or not _aligned(text):
+        if prefix in lowered:
+            yield from compiled.finditer(text, pos, end)
+        return
     at = lowered.find(prefix, pos, end)
     while at >= 0:
         m = compiled.match(text, at, end)
@@ -156,10 +157,9 @@ class Phrases:
         self.pattern = pattern
         self.flags = flags
         alts = [e for alt in _split_top(pattern) for e in _expand(alt)]
-        # Alternatives with no literal prefix: tried on every text.
+        # Alternatives with no literal prefix, or one too short to bucket: scanned on
+        # every text (``_scan`` tries them only where their prefix occurs).
         self._always: list[tuple[str, re.Pattern[str]]] = []
-        # Alternatives with a literal prefix too short to bucket: tried when it occurs.
-        self._guarded: list[tuple[str, re.Pattern[str]]] = []
         # The rest by bucket: a text visits only the buckets of its own words, instead
         # of a substring test per alternative (a hundred of them for the rumor words).
         self._buckets: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -167,22 +167,20 @@ class Phrases:
         for n, alt in enumerate(alts):
             compiled = re.compile(alt, flags)
             self._order[compiled] = n
-            prefix = _prefix(alt)
+            prefix = _prefix(alt) or ""
             bucket = _bucket(prefix)
-            if prefix is None:
-                self._always.append(("", compiled))
-            elif bucket is None:
-                self._guarded.append((prefix, compiled))
+            if bucket is None:
+                self._always.append((prefix, compiled))
             else:
                 self._buckets.setdefault(bucket, []).append((prefix, compiled))
         self._keys = frozenset(self._buckets)
 
     def _candidates(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
-        lowered = _lowered(text)
-        found = [entry for entry in self._guarded if entry[0] in lowered]
+        """The alternatives worth scanning ``text`` for; ``_scan`` looks for their prefixes."""
+        found = list(self._always)
         for key in _word_starts(text) & self._keys:
-            found += [entry for entry in self._buckets[key] if entry[0] in lowered]
-        return self._always + found if self._always else found
+            found += self._buckets[key]
+        return found
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -243,14 +241,12 @@ class CueTable:
         self._keys = frozenset(self._buckets)
 
     def matches(self, text: str) -> list[tuple[str, float, re.Match[str]]]:
-        lowered = _lowered(text)
         entries = [e for key in _word_starts(text) & self._keys for e in self._buckets[key]]
         per_cue: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
         end = len(text)
         for prefix, compiled, index, order in self._always + entries:
-            if prefix in lowered:
-                for m in _scan(compiled, prefix, text, 0, end):
-                    per_cue.setdefault(index, []).append((m.start(), order, m))
+            for m in _scan(compiled, prefix, text, 0, end):
+                per_cue.setdefault(index, []).append((m.start(), order, m))
         out: list[tuple[str, float, re.Match[str]]] = []
         # By cue order, not by the set of word starts (whose order changes with each
         # process's string hashing): the same text gives the same matches everywhere.

@@ -78,10 +78,9 @@ class Reading:
 
     category: dict[str, float]
     status: dict[str, float]
-    # The article's features the model knows, with their rows, and where in a row the
-    # weights end: the evidence is chosen among these.
+    # The article's features the model knows, with their rows: the evidence is chosen
+    # among these.
     hits: list[tuple[str, tuple[float, ...]]]
-    width: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,6 @@ class Model:
             self.category.softmax(totals[:n]),
             self.status.softmax(totals[n : n + m]),
             hits,
-            n + m,
         )
 
     def strongest(self, reading: Reading, part: str, cls: str) -> str | None:
@@ -141,7 +139,9 @@ class Model:
         from process to process, the evidence must not."""
         model = self.category if part == "category" else self.status
         wanted = model.classes.index(cls)
-        col = reading.width + (0 if part == "category" else 2)
+        # The evidence columns follow both models' weights (see ``_rows``).
+        col = len(self.category.classes) + len(self.status.classes)
+        col += 0 if part == "category" else 2
         present = [(-row[col + 1], f) for f, row in reading.hits if row[col] == wanted]
         return min(present)[1] if present else None
 
